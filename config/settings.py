@@ -1,0 +1,74 @@
+"""Settings: a class per environment, overridden by environment variables.
+
+Nothing here reads the environment at import time; `settings_for` does, when the app is built.
+"""
+
+import os
+from pathlib import Path
+
+CONFIG_DIR = Path(__file__).resolve().parent
+DEFAULT_CHARTER = CONFIG_DIR / "charters" / "fugu-2022.yaml"
+
+
+class BaseConfig:
+    TIMEZONE = "Asia/Shanghai"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_Hans", "en")
+    BOOTSTRAP_SERVE_LOCAL = True
+    # Long forms (minutes) are drafted for hours; the default one-hour CSRF token is too short.
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Sign-in throttle: this many failures for one username within the window lock it out.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    API_MAX_PER_PAGE = 200
+    SECRET_KEY_REQUIRED = False
+
+
+class DevelopmentConfig(BaseConfig):
+    pass
+
+
+class TestingConfig(BaseConfig):
+    TESTING = True
+    SECRET_KEY = "tests-only-not-secret"
+    # The test client posts forms without tokens; the browser tests run with CSRF on.
+    WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(BaseConfig):
+    SECRET_KEY_REQUIRED = True
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def settings_for(name: str | None) -> type[BaseConfig]:
+    """Return the config class named NAME, else LIANXI_ENV's, else development."""
+    name = name or os.environ.get("LIANXI_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise SystemExit(f"Unknown LIANXI_ENV {name!r}; use one of {', '.join(CONFIGS)}.") from None
+
+
+def database_url(instance_path: str) -> str:
+    """DATABASE_URL, with PostgreSQL mapped to the psycopg 3 driver; else SQLite in the instance."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'lianxi.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

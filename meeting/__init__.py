@@ -1,0 +1,47 @@
+"""Lianxi: the application package. `init_app` binds every part to the app."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from meeting.extensions import bootstrap, csrf, db, login_manager, migrate
+
+
+def init_app(app: Flask) -> None:
+    from meeting import cli, database, errors, i18n
+    from meeting.accounts import views as accounts_views
+    from meeting.accounts.models import User
+    from meeting.api import bp as api_bp
+    from meeting.charter import views as charter_views
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user and user.active else None
+
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(charter_views.bp)
+    csrf.exempt(api_bp)  # the API authenticates each request by bearer token, not cookie
+    app.register_blueprint(api_bp)
+
+    @app.context_processor
+    def inject_roles():
+        from workflows.roles import ROLES
+
+        return {"ROLES": ROLES}

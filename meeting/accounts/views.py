@@ -1,0 +1,80 @@
+"""Sign-in and sign-out, the home page and the account list."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_user, logout_user
+from sqlalchemy import select
+
+from meeting.accounts.forms import LoginForm
+from meeting.accounts.models import User
+from meeting.accounts.operations import authenticate, is_throttled
+from meeting.accounts.permissions import roles_required, signed_in
+from meeting.charter.models import Charter, Unit
+from meeting.extensions import db
+from workflows.roles import ADMIN, OFFICE
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the sign-in form; sign the user in, unless the username is throttled."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        window = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
+        if is_throttled(
+            username, current_app.config["LOGIN_MAX_FAILURES"], timedelta(minutes=window)
+        ):
+            flash(
+                _("Too many failed sign-ins. Try again in %(minutes)d minutes.", minutes=window),
+                "danger",
+            )
+            return render_template("accounts/login.html", form=form), 429
+        user = authenticate(username, form.password.data, request.remote_addr or "")
+        db.session.commit()
+        if user is None:
+            flash(_("Wrong username or password."), "danger")
+            return render_template("accounts/login.html", form=form), 401
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/")
+@signed_in
+def home():
+    """Who am I, my unit, and where to go from here."""
+    return render_template("accounts/home.html", charter=Charter.current())
+
+
+@bp.route("/users")
+@roles_required(OFFICE, ADMIN)
+def users():
+    """The accounts: who holds which role, and each unit's liaisons."""
+    rows = db.session.scalars(
+        select(User).outerjoin(Unit).order_by(User.role, Unit.position, User.username)
+    ).all()
+    return render_template("accounts/users.html", users=rows)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a `next` that stays on this site."""
+    if (
+        target
+        and urlsplit(target).netloc == ""
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
+        return target
+    return url_for("accounts.home")

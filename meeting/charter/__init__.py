@@ -1,0 +1,1 @@
+"""The charter: the joint meeting, its member units and their duties, loaded from data."""

@@ -1,0 +1,132 @@
+"""The shape of a charter file, validated before anything is written."""
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from workflows.roles import ROLES
+
+CODE = r"^[a-z0-9][a-z0-9-]*$"
+MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Document(Strict):
+    title: str = Field(min_length=1)
+    number: str = ""
+
+
+class Paragraph(Strict):
+    ref: str = Field(min_length=1, max_length=20)
+    title: str | None = None
+    text: str = Field(min_length=1)
+
+
+class RoleText(Strict):
+    title: str = Field(min_length=1)
+    held_by: str = ""
+
+
+class UnitData(Strict):
+    code: str = Field(pattern=CODE, max_length=64)
+    name: str = Field(min_length=1, max_length=100)
+    aliases: list[str] = []
+    duty_ref: str = Field(min_length=1, max_length=20)
+    duty: str = Field(min_length=1)
+
+
+class JointMeetingDuties(Strict):
+    text: str = ""
+    items: list[Paragraph] = Field(min_length=1)
+
+
+class Rules(Strict):
+    """The rules of procedure (五) as parameters Lianxi applies."""
+
+    conveners: list[str] = Field(min_length=1)
+    delegable_to: list[str] = []
+    plenaries_per_year: int = Field(ge=0, le=12)
+    plenary_reminder_from: str = Field(pattern=MONTH_DAY)
+    plenary_reminder_every_days: int = Field(ge=1, le=366)
+    approvers: list[str] = Field(min_length=1)
+    review_limit_days: int = Field(ge=1, le=365)
+    approval_limit_days: int = Field(ge=1, le=365)
+    deadline_warning_days: int = Field(ge=0, le=365)
+    escalation_days: int = Field(ge=1, le=365)
+    bulletin_period: str = Field(pattern=r"^(monthly|quarterly|yearly)$")
+    minutes_number_prefix: str = Field(min_length=1, max_length=20)
+
+    @field_validator("conveners", "delegable_to", "approvers")
+    @classmethod
+    def known_roles(cls, roles: list[str]) -> list[str]:
+        unknown = [role for role in roles if role not in ROLES]
+        if unknown:
+            raise ValueError(f"unknown role(s) {', '.join(unknown)}; known: {', '.join(ROLES)}")
+        return roles
+
+
+class CharterData(Strict):
+    code: str = Field(pattern=CODE, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    short_name: str = Field(min_length=1, max_length=50)
+    title: str = Field(min_length=1, max_length=200)
+    issued_by: str = Field(min_length=1, max_length=100)
+    issued_on: date
+    preamble: str = ""
+    legal_basis: list[Document] = []
+    composition: list[Paragraph] = []
+    roles: dict[str, RoleText]
+    joint_meeting_duties: JointMeetingDuties
+    office_duties: list[Paragraph] = Field(min_length=1)
+    # units before lead_unit and office_unit: their validators look the codes up.
+    units: list[UnitData] = Field(min_length=1)
+    lead_unit: str
+    office_unit: str
+    rules_text: list[Paragraph] = []
+    rules: Rules
+
+    @field_validator("roles")
+    @classmethod
+    def known_role_ids(cls, roles: dict[str, RoleText]) -> dict[str, RoleText]:
+        unknown = [role for role in roles if role not in ROLES]
+        if unknown:
+            raise ValueError(f"unknown role(s) {', '.join(unknown)}; known: {', '.join(ROLES)}")
+        return roles
+
+    @field_validator("units")
+    @classmethod
+    def unique_codes(cls, units: list[UnitData]) -> list[UnitData]:
+        codes = [unit.code for unit in units]
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate unit code(s) {', '.join(duplicates)}")
+        return units
+
+    @field_validator("lead_unit", "office_unit")
+    @classmethod
+    def a_unit_code(cls, code: str, info: ValidationInfo) -> str:
+        codes = [unit.code for unit in info.data.get("units", [])]
+        if code not in codes:
+            raise ValueError(f"{code!r} is not the code of a unit in this file")
+        return code
+
+    @model_validator(mode="after")
+    def unique_refs(self) -> "CharterData":
+        refs = [p.ref for p in self.all_paragraphs()]
+        duplicates = sorted({ref for ref in refs if refs.count(ref) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate clause ref(s) {', '.join(duplicates)}")
+        return self
+
+    def all_paragraphs(self) -> list[Paragraph]:
+        unit_duties = [Paragraph(ref=u.duty_ref, text=u.duty) for u in self.units]
+        return [
+            *self.composition,
+            *self.joint_meeting_duties.items,
+            *self.office_duties,
+            *unit_duties,
+            *self.rules_text,
+        ]

@@ -1,0 +1,76 @@
+"""Errors as users see them: JSON under /api, a Chinese (or English) page elsewhere."""
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from meeting.extensions import db
+from workflows.i18n import N_
+
+
+class InvalidInput(Exception):
+    """A request whose fields are missing or malformed: 422 with a message per field."""
+
+    def __init__(self, fields: dict[str, str]):
+        super().__init__(fields)
+        self.fields = fields
+
+
+# HTTP status -> (API error code, message). Messages are msgids, translated per request.
+MESSAGES = {
+    400: ("bad_request", N_("The request could not be understood.")),
+    401: ("unauthorized", N_("Sign in first (the API needs a valid bearer token).")),
+    403: ("forbidden", N_("Your role or unit may not do this.")),
+    404: ("not_found", N_("There is no such page or record.")),
+    405: ("method_not_allowed", N_("This action is not allowed here.")),
+    409: ("conflict", N_("This conflicts with the record's current state.")),
+    422: ("invalid", N_("Some fields are missing or malformed.")),
+    429: ("too_many_requests", N_("Too many attempts. Wait a while and try again.")),
+    500: ("server_error", N_("Something went wrong on the server. Nothing was changed.")),
+}
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(InvalidInput, _invalid_input)
+    app.register_error_handler(Exception, _server_error)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, **extra):
+    code, message = MESSAGES.get(status, (str(status), "Error."))
+    if wants_json():
+        return {"error": code, "message": _(message), **extra}, status
+    return render_template("error.html", status=status, message=_(message)), status
+
+
+def _http_error(error: HTTPException):
+    return error_response(error.code or 500)
+
+
+def _csrf_error(_error: CSRFError):
+    db.session.rollback()
+    if wants_json():
+        return error_response(400)
+    message = _("The form has expired. Go back, reload the page and submit again.")
+    return render_template("error.html", status=400, message=message), 400
+
+
+def _invalid_input(error: InvalidInput):
+    db.session.rollback()
+    return error_response(422, fields=error.fields)
+
+
+def _server_error(error: Exception):
+    db.session.rollback()
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error")
+    return error_response(500)

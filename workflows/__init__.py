@@ -1,0 +1,1 @@
+"""The rulebook: roles and state machines as plain Python (no Flask imports)."""
