@@ -27,6 +27,7 @@ class BaseConfig:
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW_MINUTES = 15
     API_MAX_PER_PAGE = 200
+    PASSWORD_HASH_METHOD = "scrypt"
     SECRET_KEY_REQUIRED = False
 
 
@@ -39,6 +40,8 @@ class TestingConfig(BaseConfig):
     SECRET_KEY = "tests-only-not-secret"
     # The test client posts forms without tokens; the browser tests run with CSRF on.
     WTF_CSRF_ENABLED = False
+    # scrypt costs ~50 ms a hash: fine for people, slow for fixtures that make users per test.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ProductionConfig(BaseConfig):

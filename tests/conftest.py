@@ -16,6 +16,7 @@ from meeting.extensions import db
 
 TESTS = Path(__file__).resolve().parent
 PASSWORD = "password-123"
+DOMAIN_UNIT_COUNT = 26
 
 # username -> (role, unit code): one account per role, and liaisons of two units.
 USERS = {

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -54,7 +55,9 @@ def create_user(
         role=role,
         unit=unit,
         display_name=display_name,
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        ),
         created_at=utcnow(),
     )
     db.session.add(user)

@@ -1,0 +1,156 @@
+"""Sign-in, throttling, roles on pages, language, cookies and the secret key."""
+
+import pytest
+
+from app import create_app
+from tests.conftest import PASSWORD
+
+
+def test_sign_in_lands_on_home_with_role_and_unit(client, auth):
+    response = auth.login("liaison-edu")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert "联络员" in page
+    assert "县教育和体育局" in page
+
+
+def test_sign_in_follows_only_local_next(client):
+    data = {"username": "office", "password": PASSWORD}
+    response = client.post("/login?next=/units", data=data)
+    assert response.headers["Location"] == "/units"
+    client.post("/logout")
+    response = client.post("/login?next=https://evil.example/", data=data)
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("username", "password"), [("office", "wrong-password"), ("nobody", PASSWORD)]
+)
+def test_sign_in_failure_says_so_in_chinese(client, auth, username, password):
+    response = auth.login(username, password)
+    assert response.status_code == 401
+    assert "用户名或密码错误" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_failed_sign_ins_are_throttled(app, client, auth):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit):
+        assert auth.login("office", "wrong-password").status_code == 401
+    response = auth.login("office")  # the right password, too late
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    # Another user is not affected.
+    assert auth.login("convener").status_code == 302
+
+
+def test_a_success_resets_the_failure_count(app, auth):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit - 1):
+        auth.login("office", "wrong-password")
+    assert auth.login("office").status_code == 302
+    auth.logout()
+    for _ in range(limit - 1):
+        auth.login("office", "wrong-password")
+    assert auth.login("office").status_code == 302
+
+
+def test_sign_out(client, auth):
+    auth.login("office")
+    assert client.get("/").status_code == 200
+    auth.logout()
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("path", ["/", "/units", "/units/finance", "/charter", "/users"])
+def test_pages_need_sign_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("office", 200),
+        ("admin", 200),
+        ("liaison-civil", 403),
+        ("convener", 403),
+        ("general", 403),
+        ("observer", 403),
+    ],
+)
+def test_account_list_is_for_the_office_and_admins(client, auth, username, status):
+    auth.login(username)
+    response = client.get("/users")
+    assert response.status_code == status
+    if status == 403:
+        assert "无权" in response.get_data(as_text=True)
+    else:
+        assert "liaison-edu" in response.get_data(as_text=True)
+
+
+def test_english_on_request(client, auth):
+    auth.login("office")
+    assert "当前用户" in client.get("/").get_data(as_text=True)
+    client.get("/lang/en", headers={"Referer": "http://localhost/units"})
+    page = client.get("/").get_data(as_text=True)
+    assert "Signed in as" in page and "Joint meeting office" in page
+    client.get("/lang/zh_Hans")
+    assert "当前用户" in client.get("/").get_data(as_text=True)
+
+
+def test_browser_language_is_followed(client):
+    english = client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Sign in to Lianxi" in english.get_data(as_text=True)
+    chinese = client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert "登录联席会议工作平台" in chinese.get_data(as_text=True)
+
+
+def test_unknown_page_is_a_chinese_404(client, auth):
+    auth.login("office")
+    response = client.get("/units/no-such-unit")
+    assert response.status_code == 404
+    assert "页面或记录不存在" in response.get_data(as_text=True)
+
+
+def test_session_cookie_is_httponly_and_lax(client, auth):
+    response = auth.login("office")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("LIANXI_INSTANCE_PATH", str(tmp_path))
+    with pytest.raises(SystemExit, match="SECRET_KEY is not set"):
+        create_app("production")
+
+
+def test_production_cookies_are_secure(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("LIANXI_INSTANCE_PATH", str(tmp_path))
+    app = create_app("production")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SECRET_KEY"] == "x" * 64
+
+
+def test_development_keeps_a_generated_key_in_the_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("LIANXI_INSTANCE_PATH", str(tmp_path))
+    first = create_app("development").config["SECRET_KEY"]
+    second = create_app("development").config["SECRET_KEY"]
+    assert len(first) >= 32 and first == second
+    assert (tmp_path / "secret_key").read_text().strip() == first
+
+
+def test_forms_need_a_csrf_token(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/login", data={"username": "office", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "表单已过期" in response.get_data(as_text=True)
