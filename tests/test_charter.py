@@ -10,7 +10,7 @@ from meeting.charter.models import Charter, Clause, Unit
 from meeting.extensions import db
 from tests.conftest import TESTS, table_counts
 
-SEED = TESTS.parent.parent / "shared" / "seed" / "000_06016485a6a9f6c7.txt"
+SEED = TESTS.parent / "config" / "charters" / "fugu-2022.source.txt"  # the published text
 RIVERSIDE = TESTS / "charters" / "riverside.yaml"
 
 # DOMAIN.md's table: code, full name, name used in section 四.
