@@ -28,6 +28,8 @@ class BaseConfig:
     LOGIN_FAILURE_WINDOW_MINUTES = 15
     API_MAX_PER_PAGE = 200
     PASSWORD_HASH_METHOD = "scrypt"
+    MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # a request larger than this is refused (413)
     SECRET_KEY_REQUIRED = False
 
 

@@ -8,11 +8,14 @@ from meeting.extensions import bootstrap, csrf, db, login_manager, migrate
 
 
 def init_app(app: Flask) -> None:
-    from meeting import cli, database, errors, i18n
+    from meeting import cli, database, errors, history, i18n, timeutil  # noqa: F401 (models)
     from meeting.accounts import views as accounts_views
     from meeting.accounts.models import User
     from meeting.api import bp as api_bp
     from meeting.charter import views as charter_views
+    from meeting.items import models as item_models  # noqa: F401
+    from meeting.items import views as item_views
+    from meeting.items.operations import rules
 
     db.init_app(app)
     database.init_app(app)
@@ -37,11 +40,22 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(charter_views.bp)
+    app.register_blueprint(item_views.bp)
     csrf.exempt(api_bp)  # the API authenticates each request by bearer token, not cookie
     app.register_blueprint(api_bp)
 
     @app.context_processor
-    def inject_roles():
+    def inject_labels():
+        from workflows import agenda_item
         from workflows.roles import ROLES
 
-        return {"ROLES": ROLES}
+        return {
+            "ROLES": ROLES,
+            "ITEM_STATES": agenda_item.STATES,
+            "ITEM_EVENTS": agenda_item.EVENTS,
+            "CATEGORIES": agenda_item.CATEGORIES,
+            "FIELD_LABELS": agenda_item.FIELD_LABELS,
+            "approvers": lambda: rules().get(agenda_item.APPROVERS, ()),
+        }
+
+    app.add_template_filter(timeutil.display, "localtime")

@@ -25,6 +25,7 @@ MESSAGES = {
     404: ("not_found", N_("There is no such page or record.")),
     405: ("method_not_allowed", N_("This action is not allowed here.")),
     409: ("conflict", N_("This conflicts with the record's current state.")),
+    413: ("too_large", N_("The upload is too large.")),
     422: ("invalid", N_("Some fields are missing or malformed.")),
     429: ("too_many_requests", N_("Too many attempts. Wait a while and try again.")),
     500: ("server_error", N_("Something went wrong on the server. Nothing was changed.")),
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(InvalidInput, _invalid_input)
+    app.register_error_handler(WorkflowError, _workflow_error)
     app.register_error_handler(Exception, _server_error)
 
 
@@ -66,6 +68,13 @@ def _invalid_input(error: InvalidInput):
     return error_response(422, fields=error.fields)
 
 
+def _workflow_error(error: "WorkflowError"):
+    db.session.rollback()
+    if wants_json():
+        return error.body(), error.status
+    return render_template("error.html", status=error.status, message=error.message), error.status
+
+
 def _server_error(error: Exception):
     db.session.rollback()
     if isinstance(error, HTTPException):
@@ -74,3 +83,38 @@ def _server_error(error: Exception):
 
     current_app.logger.exception("Unhandled error")
     return error_response(500)
+
+
+class WorkflowError(Exception):
+    """A refused workflow request: the status and JSON body of API.md's table."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, **extra):
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+    def body(self) -> dict:
+        return {"error": self.code, "message": self.message, **self.extra}
+
+
+class Forbidden(WorkflowError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(WorkflowError):
+    status, code = 404, "not_found"
+
+
+class UnknownEvent(WorkflowError):
+    status, code = 404, "unknown_event"
+
+
+class InvalidTransition(WorkflowError):
+    status, code = 409, "invalid_transition"
+
+
+class Stale(WorkflowError):
+    status, code = 409, "stale"

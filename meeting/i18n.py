@@ -1,6 +1,15 @@
 """Language: Simplified Chinese by default, English on request."""
 
-from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 
 from meeting.extensions import babel
@@ -14,6 +23,8 @@ def select_locale() -> str:
     Flask-Babel falls back to English for zh_CN/zh-CN/zh with a zh_Hans catalogue, so every
     Chinese request maps to the literal zh_Hans.
     """
+    if not has_request_context():  # commands and the scheduler speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen

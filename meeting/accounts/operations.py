@@ -5,7 +5,7 @@ Operations flush; the caller (request or command) commits once.
 
 import hashlib
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -14,16 +14,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from meeting.accounts.models import ApiToken, LoginAttempt, User
 from meeting.charter.loader import unit_by_code
 from meeting.extensions import db
+from meeting.timeutil import utcnow
 from workflows.roles import ROLES, UNIT_ROLES
 
 
 class AccountError(ValueError):
     """Bad input for an account operation; the message says what is wrong."""
-
-
-def utcnow() -> datetime:
-    """Now in UTC, naive: what the database columns hold."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def create_user(

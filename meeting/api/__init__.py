@@ -19,4 +19,4 @@ def authenticate_bearer():
     g._login_user = user
 
 
-from meeting.api import units  # noqa: E402,F401  (registers the routes)
+from meeting.api import items, units  # noqa: E402,F401  (registers the routes)

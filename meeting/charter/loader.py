@@ -1,7 +1,6 @@
 """Read, validate and load a charter file; all or nothing."""
 
 import hashlib
-from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -11,6 +10,7 @@ from sqlalchemy import select
 from meeting.charter.models import Charter, Clause, Unit
 from meeting.charter.schema import CharterData
 from meeting.extensions import db
+from meeting.timeutil import utcnow
 
 
 class CharterError(Exception):
@@ -83,7 +83,7 @@ def _fill_charter(charter: Charter, data: CharterData, sha256: str) -> None:
     charter.joint_meeting_text = data.joint_meeting_duties.text
     charter.rules = data.rules.model_dump()
     charter.source_sha256 = sha256
-    charter.loaded_at = datetime.now(UTC).replace(tzinfo=None)
+    charter.loaded_at = utcnow()
 
 
 def _sync_units(charter: Charter, data: CharterData) -> dict[str, Unit]:

@@ -1,0 +1,79 @@
+"""Agenda items and their attachments."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meeting.accounts.models import User
+from meeting.charter.models import Unit
+from meeting.extensions import db
+from workflows.agenda_item import CATEGORIES, STATES
+
+_STATE_LIST = ", ".join(f"'{state}'" for state in STATES)
+_CATEGORY_LIST = ", ".join(f"'{category}'" for category in CATEGORIES)
+
+
+class Item(db.Model):
+    __tablename__ = "items"
+    __table_args__ = (
+        CheckConstraint(f"state IN ({_STATE_LIST})", name="state"),
+        CheckConstraint(f"category IN ({_CATEGORY_LIST})", name="category"),
+        CheckConstraint("version >= 1", name="version"),
+        # 议定事项: a resolution exists exactly when a meeting adopted the item.
+        CheckConstraint(
+            "(resolution IS NOT NULL) = (state IN ('adopted', 'implementing', 'closed'))",
+            name="resolution_iff_adopted",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    background: Mapped[str] = mapped_column(Text, default="")
+    proposal: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(30), default="other")
+    duty_refs: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(30), default="draft", index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    opinion: Mapped[str | None] = mapped_column(Text)  # 初审意见, from pass_review
+    resolution: Mapped[str | None] = mapped_column(Text)  # 议定事项, from adopt
+    meeting_id: Mapped[int | None]  # the meeting it is on; a foreign key once meetings exist
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+    # Set on each submission: drafts never submitted stay private to the proposing unit,
+    # and queues sort by how long an item has waited.
+    submitted_at: Mapped[datetime | None]
+
+    unit: Mapped[Unit] = relationship()
+    created_by: Mapped[User] = relationship()
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="item", order_by="Attachment.id"
+    )
+
+    # Optimistic locking: every UPDATE says WHERE version = <the version read>, so two
+    # requests that both read version 3 cannot both write version 4.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    @property
+    def unit_code(self) -> str:
+        return self.unit.code
+
+
+class Attachment(db.Model):
+    """A file of an item, stored on disk under the instance folder by a generated name."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))  # as uploaded, for display only
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime]
+
+    item: Mapped[Item] = relationship(back_populates="attachments")
+    uploaded_by: Mapped[User] = relationship()

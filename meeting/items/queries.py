@@ -1,0 +1,38 @@
+"""Which items a user sees, filtered and sorted: shared by the list pages and the API."""
+
+from sqlalchemy import Select, or_, select
+
+from meeting.accounts.models import User
+from meeting.charter.models import Unit
+from meeting.items.models import Item
+from workflows.roles import LIAISON
+
+SORTS = {
+    "updated": Item.updated_at.desc(),
+    "-updated": Item.updated_at.asc(),
+    "created": Item.created_at.desc(),
+    "-created": Item.created_at.asc(),
+    "waiting": Item.submitted_at.asc(),  # longest waiting first: the queues' order
+    "title": Item.title.asc(),
+    "state": Item.state.asc(),
+}
+
+
+def visible_items(user: User) -> Select:
+    """Items USER may see: everything once submitted, and their own unit's drafts."""
+    query = select(Item).join(Unit, Item.unit_id == Unit.id)
+    if user.role == LIAISON:
+        return query.where(or_(Item.submitted_at.is_not(None), Item.unit_id == user.unit_id))
+    return query.where(Item.submitted_at.is_not(None))
+
+
+def filtered(query: Select, states: list[str], unit: str | None, text: str | None,
+             sort: str) -> Select:  # fmt: skip
+    if states:
+        query = query.where(Item.state.in_(states))
+    if unit:
+        query = query.where(Unit.code == unit)
+    if text:
+        pattern = f"%{text}%"
+        query = query.where(or_(Item.title.ilike(pattern), Item.proposal.ilike(pattern)))
+    return query.order_by(SORTS.get(sort, SORTS["updated"]), Item.id.desc())

@@ -1,0 +1,49 @@
+"""Items as the API gives them (field names of API.md)."""
+
+from meeting.accounts.models import User
+from meeting.history import History, history_of
+from meeting.items.models import Item
+from meeting.items.operations import available_events
+from meeting.timeutil import iso
+
+
+def item_json(item: Item, user: User, with_history: bool = True) -> dict:
+    body = {
+        "id": item.id,
+        "title": item.title,
+        "background": item.background,
+        "proposal": item.proposal,
+        "category": item.category,
+        "duty_refs": item.duty_refs,
+        "unit": item.unit_code,
+        "state": item.state,
+        "version": item.version,
+        "available_events": available_events(item, user),
+        "meeting_id": item.meeting_id,
+        "opinion": item.opinion,
+        "resolution": item.resolution,
+        "tasks": [],
+        "attachments": [
+            {"id": a.id, "filename": a.filename, "size": a.size, "content_type": a.content_type}
+            for a in item.attachments
+        ],
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+        "submitted_at": iso(item.submitted_at),
+    }
+    if with_history:
+        body["history"] = [history_json(row) for row in history_of("item", item.id)]
+    return body
+
+
+def history_json(row: History) -> dict:
+    return {
+        "event": row.event,
+        "from": row.from_state,
+        "to": row.to_state,
+        "actor": row.actor_username,
+        "role": row.role,
+        "unit": row.unit_code,
+        "at": iso(row.at),
+        "fields": row.fields,
+    }

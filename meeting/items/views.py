@@ -1,0 +1,206 @@
+"""Agenda-item pages: lists and queues, the item page, create and edit, firing events."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from meeting.accounts.permissions import roles_required, signed_in
+from meeting.api.items import send_attachment
+from meeting.charter.models import Charter
+from meeting.diagram import mermaid
+from meeting.errors import InvalidInput, WorkflowError
+from meeting.extensions import db
+from meeting.history import history_of
+from meeting.items.attachments import add_attachment
+from meeting.items.forms import ItemForm
+from meeting.items.models import Item
+from meeting.items.operations import (
+    available_events,
+    can_edit,
+    can_view,
+    create_item,
+    fire_event,
+    rules,
+    update_item,
+)
+from meeting.items.queries import SORTS, filtered, visible_items
+from workflows import agenda_item as workflow
+from workflows.roles import LIAISON, OFFICE
+
+bp = Blueprint("items", __name__, url_prefix="/items")
+PER_PAGE = 20
+
+
+@bp.get("/")
+@signed_in
+def index():
+    """All items the user may see, filtered by state, unit and text."""
+    return _list(_("Agenda items"), request.args.getlist("state"), request.args.get("unit"))
+
+
+@bp.get("/mine")
+@roles_required(LIAISON)
+def mine():
+    """My unit's items, drafts included."""
+    return _list(_("My unit's items"), request.args.getlist("state"), current_user.unit.code)
+
+
+@bp.get("/review")
+@roles_required(OFFICE)
+def review_queue():
+    """The office's queue: submitted items, longest waiting first."""
+    return _list(_("Review queue"), ["submitted"], request.args.get("unit"), "waiting")
+
+
+@bp.get("/approval")
+@signed_in
+def approval_queue():
+    """The approvers' queue: reviewed items, longest waiting first."""
+    if current_user.role not in rules().get(workflow.APPROVERS, ()):
+        abort(403)
+    return _list(_("Approval queue"), ["reviewed"], request.args.get("unit"), "waiting")
+
+
+def _list(heading: str, states: list[str], unit: str | None, default_sort: str = "updated"):
+    states = [s for s in states if s in workflow.STATES]
+    sort = request.args.get("sort", default_sort)
+    sort = sort if sort in SORTS else default_sort
+    query = filtered(visible_items(current_user), states, unit, request.args.get("q"), sort)
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    charter = Charter.current()
+    return render_template(
+        "items/list.html",
+        heading=heading,
+        page=page,
+        states=states,
+        unit=unit,
+        sort=sort,
+        units=charter.active_units if charter else [],
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(LIAISON)
+def new():
+    form = ItemForm()
+    form.set_duty_choices(current_user.unit)
+    if form.validate_on_submit():
+        try:
+            item = create_item(current_user, form.item_data())
+            if form.attachment.data:
+                add_attachment(item, current_user, form.attachment.data)
+        except InvalidInput as error:
+            db.session.rollback()
+            _form_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Draft saved. Submit it when it is ready."), "success")
+            return redirect(url_for("items.show", item_id=item.id))
+    return render_template("items/form.html", form=form, item=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+@signed_in
+def edit(item_id: int):
+    item = _visible_or_404(item_id)
+    if not can_edit(item, current_user):
+        abort(403)
+    form = ItemForm(obj=None if request.method == "POST" else item)
+    form.set_duty_choices(item.unit)
+    if request.method == "GET":
+        form.version.data = item.version
+    if form.validate_on_submit():
+        try:
+            update_item(item, current_user, form.item_data(), form.version.data)
+            if form.attachment.data:
+                add_attachment(item, current_user, form.attachment.data)
+        except InvalidInput as error:
+            db.session.rollback()
+            _form_errors(form, error)
+        except WorkflowError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+            return redirect(url_for("items.show", item_id=item_id))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("items.show", item_id=item.id))
+    return render_template("items/form.html", form=form, item=item), 422 if form.errors else 200
+
+
+@bp.get("/<int:item_id>")
+@signed_in
+def show(item_id: int, errors: dict | None = None, status: int = 200):
+    item = _visible_or_404(item_id)
+    events = available_events(item, current_user)
+    return render_template(
+        "items/show.html",
+        item=item,
+        events=[workflow.EVENTS[name] for name in events],
+        history=history_of("item", item.id),
+        diagram=mermaid(workflow, item.state),
+        can_edit=can_edit(item, current_user),
+        errors=errors or {},
+        entered=request.form,
+    ), status
+
+
+@bp.post("/<int:item_id>/events/<event>")
+@signed_in
+def fire(item_id: int, event: str):
+    """Fire EVENT from the item page's form; the workflow decides whether it may."""
+    item = _visible_or_404(item_id)
+    data = {key: value for key, value in request.form.items() if key != "csrf_token"}
+    try:
+        fire_event(item, event, current_user, data)
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(_("Some fields are missing or malformed."), "danger")
+        return show(item_id, errors=error.fields, status=422)
+    except WorkflowError as error:
+        db.session.rollback()
+        if error.status == 409:
+            flash(error.message, "warning")
+            return show(item_id, status=409)
+        raise
+    db.session.commit()
+    label = _(workflow.EVENTS[event].label)
+    flash(_("Done: %(event)s.", event=label), "success")
+    return redirect(url_for("items.show", item_id=item_id))
+
+
+@bp.post("/<int:item_id>/attachments")
+@signed_in
+def attach(item_id: int):
+    item = _visible_or_404(item_id)
+    try:
+        add_attachment(item, current_user, request.files.get("file"))
+    except InvalidInput as error:
+        db.session.rollback()
+        flash("; ".join(error.fields.values()), "danger")
+    else:
+        db.session.commit()
+        flash(_("Attachment added."), "success")
+    return redirect(url_for("items.edit", item_id=item_id))
+
+
+@bp.get("/<int:item_id>/attachments/<int:attachment_id>")
+@signed_in
+def download(item_id: int, attachment_id: int):
+    return send_attachment(_visible_or_404(item_id), attachment_id)
+
+
+def _visible_or_404(item_id: int) -> Item:
+    item = db.session.get(Item, item_id)
+    if item is None or not can_view(item, current_user):
+        abort(404)
+    return item
+
+
+def _form_errors(form: ItemForm, error: InvalidInput) -> None:
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            flash(message, "danger")

@@ -1,0 +1,26 @@
+"""Time: the database holds naive UTC; people see Asia/Shanghai."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+COUNTY_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    """Now in UTC, naive: what the database columns hold."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """A stored (naive UTC) time as an aware Asia/Shanghai time."""
+    return moment.replace(tzinfo=UTC).astimezone(COUNTY_TZ) if moment else None
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 with the county's offset, as the API gives times."""
+    return local(moment).isoformat(timespec="seconds") if moment else None
+
+
+def display(moment: datetime | None) -> str:
+    """A stored time as people read it: 2026-11-28 18:30 (Asia/Shanghai)."""
+    return local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""

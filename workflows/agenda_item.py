@@ -1,0 +1,149 @@
+"""The agenda-item (议题) workflow of DOMAIN.md: states, events, who may fire them, what they carry.
+
+One machine serves every item: `fire(item, "submit")` moves `item.state` by the transition
+table. Who may fire an event (`may_fire`) and what it must carry (`EVENTS[...].carries`) are
+read from the same table, so pages and API never restate the rules.
+"""
+
+from dataclasses import dataclass
+
+from transitions import Machine
+
+from workflows.i18n import N_
+from workflows.roles import LIAISON, OFFICE
+
+STATES = {
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "returned": N_("Returned for revision"),
+    "reviewed": N_("Reviewed"),
+    "approved": N_("Approved"),
+    "scheduled": N_("On an agenda"),
+    "deferred": N_("Deferred"),
+    "adopted": N_("Adopted"),
+    "rejected": N_("Rejected"),
+    "declined": N_("Declined"),
+    "withdrawn": N_("Withdrawn"),
+    "implementing": N_("Implementing"),
+    "closed": N_("Closed"),
+}
+FINAL_STATES = frozenset({"rejected", "declined", "withdrawn", "closed"})
+
+# Who fires an event: people on a page or the API, a meeting being recorded, or the system.
+BY_USER, BY_MEETING, BY_SYSTEM = "user", "meeting", "system"
+
+# Stands for the charter's `rules.approvers` (五(二)); resolved when permissions are checked.
+APPROVERS = "approvers"
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    dest: str
+    roles: frozenset[str] | str
+    carries: tuple[str, ...] = ()  # required fields
+    optional: tuple[str, ...] = ()
+    proposer_only: bool = False  # a liaison of the proposing unit
+    via: str = BY_USER
+    irreversible: bool = False
+
+
+EVENTS = {
+    e.name: e
+    for e in [
+        Event("submit", N_("Submit"), ("draft", "returned"), "submitted", frozenset({LIAISON}),
+              carries=("title", "background", "proposal", "duty_refs"), proposer_only=True),
+        Event("withdraw", N_("Withdraw"), ("draft", "submitted", "returned"), "withdrawn",
+              frozenset({LIAISON}), carries=("reason",), proposer_only=True, irreversible=True),
+        Event("return_for_revision", N_("Return for revision"), ("submitted",), "returned",
+              frozenset({OFFICE}), carries=("comment",), optional=("meeting_id",)),
+        Event("decline", N_("Decline"), ("submitted",), "declined", frozenset({OFFICE}),
+              carries=("reason",), optional=("meeting_id",), irreversible=True),
+        Event("pass_review", N_("Pass review"), ("submitted",), "reviewed", frozenset({OFFICE}),
+              carries=("opinion",), optional=("meeting_id",)),
+        Event("send_back", N_("Send back to the office"), ("reviewed",), "submitted", APPROVERS,
+              carries=("comment",)),
+        Event("approve", N_("Approve"), ("reviewed",), "approved", APPROVERS,
+              optional=("comment",), irreversible=True),
+        Event("schedule", N_("Put on the agenda"), ("approved", "deferred"), "scheduled",
+              frozenset({OFFICE}), carries=("meeting_id",), via=BY_MEETING),
+        Event("unschedule", N_("Take off the agenda"), ("scheduled",), "approved",
+              frozenset({OFFICE}), optional=("meeting_id",), via=BY_MEETING),
+        Event("adopt", N_("Adopt"), ("scheduled",), "adopted", frozenset({OFFICE}),
+              carries=("resolution",), optional=("meeting_id",), via=BY_MEETING),
+        Event("reject", N_("Reject"), ("scheduled",), "rejected", frozenset({OFFICE}),
+              carries=("reason",), optional=("meeting_id",), via=BY_MEETING),
+        Event("defer", N_("Defer"), ("scheduled",), "deferred", frozenset({OFFICE}),
+              carries=("reason",), optional=("meeting_id",), via=BY_MEETING),
+        Event("start_implementation", N_("Start implementation"), ("adopted",), "implementing",
+              frozenset(), via=BY_SYSTEM),
+        Event("close", N_("Close"), ("implementing",), "closed", frozenset(), via=BY_SYSTEM),
+    ]
+}  # fmt: skip
+
+FIELD_LABELS = {
+    "title": N_("Title"),
+    "background": N_("Background"),
+    "proposal": N_("Proposal"),
+    "duty_refs": N_("Charter duties cited"),
+    "reason": N_("Reason"),
+    "comment": N_("Comment"),
+    "opinion": N_("Preliminary opinion"),
+    "resolution": N_("Resolution"),
+    "meeting_id": N_("Meeting"),
+}
+
+CATEGORIES = {
+    "policy_measure": N_("Policy measure"),
+    "annual_plan": N_("Annual work plan"),
+    "coordination": N_("Coordination matter"),
+    "other": N_("Other"),
+}
+
+MACHINE = Machine(
+    model=None,
+    states=list(STATES),
+    transitions=[
+        {"trigger": e.name, "source": list(e.sources), "dest": e.dest} for e in EVENTS.values()
+    ],
+    initial="draft",
+    auto_transitions=False,
+    model_attribute="state",
+)
+
+
+def fire(item, event: str) -> None:
+    """Move ITEM.state along EVENT's transition (the caller has checked it may)."""
+    if not MACHINE.events[event].trigger(item):
+        raise RuntimeError(f"{event} did not fire from {item.state}")
+
+
+def events_from(state: str) -> list[str]:
+    """Events the transition table allows from STATE, whoever fires them."""
+    return MACHINE.get_triggers(state)
+
+
+def may_fire(event: Event, role: str, actor_unit: str | None, item_unit: str, rules: dict) -> bool:
+    """Whether a user of ROLE in ACTOR_UNIT may fire EVENT on an item of ITEM_UNIT."""
+    roles = frozenset(rules.get(APPROVERS, ())) if event.roles == APPROVERS else event.roles
+    if role not in roles:
+        return False
+    return not event.proposer_only or actor_unit == item_unit
+
+
+def available_events(state: str, role: str, actor_unit: str | None, item_unit: str,
+                     rules: dict) -> list[str]:  # fmt: skip
+    """Events a user may fire by hand on an item in STATE: the table, then the guards."""
+    return [
+        name
+        for name in events_from(state)
+        if EVENTS[name].via == BY_USER
+        and may_fire(EVENTS[name], role, actor_unit, item_unit, rules)
+    ]
+
+
+def editable(state: str) -> bool:
+    """Whether the proposer may still change the item's text and attachments."""
+    return state in ("draft", "returned")
