@@ -1,7 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -18,7 +25,7 @@ class ItemForm(FlaskForm):
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     category = SelectField(
-        _l("Category"), choices=[(key, _l(label)) for key, label in CATEGORIES.items()]
+        _l("Category"), choices=[SelectChoice(key, _l(label)) for key, label in CATEGORIES.items()]
     )
     duty_refs = MultiCheckboxField(_l("Charter duties cited"), validators=[Optional()])
     background = TextAreaField(_l("Background"), validators=[Optional(), Length(max=20000)])
@@ -29,8 +36,7 @@ class ItemForm(FlaskForm):
     def set_duty_choices(self, unit) -> None:
         duties = {c.ref: c.text for c in unit.charter.clauses if c.ref in unit.citable_duty_refs()}
         self.duty_refs.choices = [
-            (ref, f"{ref} {duties[ref][:60]}…" if len(duties[ref]) > 60 else f"{ref} {duties[ref]}")
-            for ref in unit.citable_duty_refs()
+            SelectChoice(ref, f"{ref} {_shorten(duties[ref])}") for ref in unit.citable_duty_refs()
         ]
 
     def item_data(self) -> dict:
@@ -41,3 +47,7 @@ class ItemForm(FlaskForm):
             "background": self.background.data or "",
             "proposal": self.proposal.data or "",
         }
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
