@@ -34,6 +34,8 @@ class LiveServer:
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.artifacts = ARTIFACTS
+        ARTIFACTS.mkdir(exist_ok=True)
 
     def __enter__(self):
         self.thread.start()

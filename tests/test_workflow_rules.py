@@ -1,0 +1,78 @@
+"""The rulebook on plain objects: no Flask, no database."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from workflows import agenda_item as workflow
+
+
+def reachable(start: str, without: str) -> set[str]:
+    """States reachable from START by the transition table, never passing WITHOUT."""
+    seen, todo = {start}, [start]
+    while todo:
+        state = todo.pop()
+        for name in workflow.events_from(state):
+            dest = workflow.EVENTS[name].dest
+            if dest != without and dest not in seen:
+                seen.add(dest)
+                todo.append(dest)
+    return seen
+
+
+def test_nothing_reaches_an_agenda_without_review_and_approval():
+    """五(二): office review and convener approval before a meeting, by construction."""
+    assert "approved" not in reachable("draft", without="reviewed")
+    assert "scheduled" not in reachable("draft", without="approved")
+    assert "adopted" not in reachable("draft", without="approved")
+
+
+def test_final_states_have_no_way_out():
+    for state in workflow.FINAL_STATES:
+        assert workflow.events_from(state) == []
+
+
+def test_one_shared_machine_fires_on_plain_objects():
+    item = SimpleNamespace(state="reviewed")
+    workflow.fire(item, "approve")
+    assert item.state == "approved"
+    assert workflow.MACHINE.models == []  # no per-object binding
+
+
+def test_a_refused_transition_raises_and_keeps_the_state():
+    from transitions import MachineError
+
+    item = SimpleNamespace(state="draft")
+    with pytest.raises(MachineError):
+        workflow.fire(item, "approve")
+    assert item.state == "draft"
+
+
+@pytest.mark.parametrize(
+    ("state", "role", "unit", "expected"),
+    [
+        ("draft", "liaison", "edu", ["submit", "withdraw"]),
+        ("draft", "liaison", "other", []),
+        ("submitted", "office", None, ["return_for_revision", "decline", "pass_review"]),
+        ("reviewed", "convener", None, ["send_back", "approve"]),
+        ("reviewed", "general_convener", None, ["send_back", "approve"]),
+        ("reviewed", "office", None, []),
+        ("approved", "office", None, []),  # schedule is a meeting's business
+        ("scheduled", "office", None, []),
+    ],
+)
+def test_available_events_by_role(state, role, unit, expected):
+    rules = {"approvers": ["general_convener", "convener"]}
+    assert workflow.available_events(state, role, unit, "edu", rules) == expected
+
+
+def test_approvers_come_from_the_charter():
+    only_general = {"approvers": ["general_convener"]}
+    assert workflow.available_events("reviewed", "convener", None, "edu", only_general) == []
+
+
+def test_every_state_and_event_has_a_label():
+    assert all(workflow.STATES.values())
+    assert all(event.label for event in workflow.EVENTS.values())
+    for event in workflow.EVENTS.values():
+        assert set(event.sources) <= set(workflow.STATES) and event.dest in workflow.STATES
