@@ -1,0 +1,221 @@
+"""GET /api/v1/openapi.json: the API described as OpenAPI 3.1, enums read from the rulebook."""
+
+from meeting.api import bp
+from workflows import agenda_item
+from workflows.roles import ROLES
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _page_of(name: str) -> dict:
+    return {
+        "type": "object",
+        "required": ["items", "page", "pages", "total"],
+        "properties": {
+            "items": {"type": "array", "items": _ref(name)},
+            "page": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "total": {"type": "integer"},
+        },
+    }
+
+
+PAGING = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 200},
+    },
+]
+ITEM_ID = {"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+COMMON_ERRORS = {"401": _error("Missing or wrong bearer token"), "422": _error("Invalid input")}
+EVENT_ERRORS = {
+    "403": _error("forbidden: the caller's role or unit may not fire it"),
+    "404": _error("not_found or unknown_event"),
+    "409": _error("invalid_transition (with state, available_events) or stale (with version)"),
+    **COMMON_ERRORS,
+}
+
+
+def document() -> dict:
+    states = list(agenda_item.STATES)
+    user_events = [n for n, e in agenda_item.EVENTS.items() if e.via == agenda_item.BY_USER]
+    text = {"type": "string"}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Lianxi 联席 API",
+            "version": "1",
+            "description": "The joint meeting system's API. Times are ISO 8601 with the "
+            "Asia/Shanghai offset; messages follow Accept-Language (default zh-CN).",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": {
+            "/units": {
+                "get": {
+                    "summary": "The member units",
+                    "parameters": PAGING,
+                    "responses": {"200": _json(_page_of("Unit")), **COMMON_ERRORS},
+                }
+            },
+            "/items": {
+                "get": {
+                    "summary": "Agenda items the caller may see",
+                    "parameters": [
+                        *PAGING,
+                        {"name": "state", "in": "query", "schema": {"type": "string", "enum": states}},
+                        {"name": "unit", "in": "query", "schema": text},
+                        {"name": "q", "in": "query", "schema": text},
+                        {"name": "sort", "in": "query", "schema": text},
+                    ],
+                    "responses": {"200": _json(_page_of("Item")), **COMMON_ERRORS},
+                },
+                "post": {
+                    "summary": "Create a draft for the caller's unit (liaisons)",
+                    "requestBody": {"content": {"application/json": {"schema": _ref("ItemFields")}}},
+                    "responses": {"201": _json(_ref("Item"), "Created"), "403": _error("Not a liaison"), **COMMON_ERRORS},
+                },
+            },
+            "/items/{item_id}": {
+                "parameters": [ITEM_ID],
+                "get": {
+                    "summary": "One item, with available_events for the caller and its history",
+                    "responses": {"200": _json(_ref("Item")), "404": _error("Not found"), **COMMON_ERRORS},
+                },
+                "patch": {
+                    "summary": "Edit a draft or returned item (the proposing unit's liaisons)",
+                    "requestBody": {"content": {"application/json": {"schema": {
+                        "allOf": [_ref("ItemFields")],
+                        "required": ["version"],
+                        "properties": {"version": {"type": "integer"}},
+                    }}}},
+                    "responses": {"200": _json(_ref("Item")), **EVENT_ERRORS},
+                },
+            },
+            "/items/{item_id}/events/{event}": {
+                "parameters": [
+                    ITEM_ID,
+                    {"name": "event", "in": "path", "required": True,
+                     "schema": {"type": "string", "enum": user_events}},
+                ],
+                "post": {
+                    "summary": "Fire a workflow event",
+                    "requestBody": {"content": {"application/json": {"schema": _ref("EventBody")}}},
+                    "responses": {"200": _json(_ref("Item")), **EVENT_ERRORS},
+                },
+            },
+            "/items/{item_id}/attachments": {
+                "parameters": [ITEM_ID],
+                "post": {
+                    "summary": "Attach a file (multipart field `file`) to a draft or returned item",
+                    "requestBody": {"content": {"multipart/form-data": {"schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream"}},
+                    }}}},
+                    "responses": {"201": _json({"type": "object"}, "Attached"), **EVENT_ERRORS},
+                },
+            },
+            "/items/{item_id}/attachments/{attachment_id}": {
+                "parameters": [
+                    ITEM_ID,
+                    {"name": "attachment_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                ],
+                "get": {
+                    "summary": "Download an attachment",
+                    "responses": {"200": {"description": "The file"}, "404": _error("Not found"), **COMMON_ERRORS},
+                },
+            },
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {"type": "string", "enum": [
+                            "unauthorized", "forbidden", "not_found", "unknown_event",
+                            "invalid_transition", "stale", "invalid",
+                        ]},
+                        "message": text,
+                        "fields": {"type": "object", "additionalProperties": text},
+                        "state": {"type": "string", "enum": states},
+                        "available_events": {"type": "array", "items": text},
+                        "version": {"type": "integer"},
+                    },
+                },
+                "Unit": {
+                    "type": "object",
+                    "properties": {
+                        "code": text, "name": text, "aliases": {"type": "array", "items": text},
+                        "duty_ref": text, "duty_text": text, "is_lead": {"type": "boolean"},
+                    },
+                },
+                "ItemFields": {
+                    "type": "object",
+                    "properties": {
+                        "title": {"type": "string", "maxLength": 200},
+                        "background": text,
+                        "proposal": text,
+                        "category": {"type": "string", "enum": list(agenda_item.CATEGORIES)},
+                        "duty_refs": {"type": "array", "items": text, "examples": [["四(九)"]]},
+                    },
+                },
+                "EventBody": {
+                    "type": "object",
+                    "required": ["version"],
+                    "properties": {
+                        "version": {"type": "integer"},
+                        **{name: text for name in ("comment", "reason", "opinion", "resolution")},
+                        "meeting_id": {"type": "integer"},
+                    },
+                },
+                "History": {
+                    "type": "object",
+                    "properties": {
+                        "event": text, "from": {"type": ["string", "null"]}, "to": text,
+                        "actor": text, "role": {"type": "string", "enum": [*ROLES, "system"]},
+                        "unit": {"type": ["string", "null"]},
+                        "at": {"type": "string", "format": "date-time"}, "fields": {"type": "object"},
+                    },
+                },
+                "Item": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "title": text, "background": text, "proposal": text,
+                        "category": {"type": "string", "enum": list(agenda_item.CATEGORIES)},
+                        "duty_refs": {"type": "array", "items": text},
+                        "unit": text,
+                        "state": {"type": "string", "enum": states},
+                        "version": {"type": "integer"},
+                        "available_events": {"type": "array", "items": text},
+                        "history": {"type": "array", "items": _ref("History")},
+                        "meeting_id": {"type": ["integer", "null"]},
+                        "opinion": {"type": ["string", "null"]},
+                        "resolution": {"type": ["string", "null"]},
+                        "tasks": {"type": "array"},
+                        "attachments": {"type": "array"},
+                    },
+                },
+            },
+        },
+    }  # fmt: skip
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """Public: the description holds no data, and integrators read it before holding a token."""
+    return document()
