@@ -16,6 +16,8 @@ def init_app(app: Flask) -> None:
     from meeting.items import models as item_models  # noqa: F401
     from meeting.items import views as item_views
     from meeting.items.operations import rules
+    from meeting.meetings import models as meeting_models  # noqa: F401
+    from meeting.notifications import models as notification_models  # noqa: F401
 
     db.init_app(app)
     database.init_app(app)

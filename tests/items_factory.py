@@ -6,7 +6,7 @@ from meeting.accounts.models import User
 from meeting.extensions import db
 from meeting.items.models import Item
 from meeting.items.operations import create_item, fire_event
-from workflows.agenda_item import BY_MEETING, BY_SYSTEM, BY_USER
+from workflows.agenda_item import BY_SYSTEM, BY_USER
 
 DRAFT = {
     "title": "建立留守儿童心理辅导站",
@@ -16,8 +16,8 @@ DRAFT = {
     "duty_refs": ["四(九)"],
 }
 
-# state -> (previous state, event, who fires it, fields, via); "liaison-edu" stands for the
-# proposing unit's liaison (make_item's BY).
+# state -> (previous state, event, who fires it, fields, how). "liaison-edu" stands for the
+# proposing unit's liaison (make_item's BY); "meeting" steps go through a real meeting.
 STEPS = {
     "submitted": ("draft", "submit", "liaison-edu", {}, BY_USER),
     "returned": ("submitted", "return_for_revision", "office", {"comment": "请补充数据"}, BY_USER),
@@ -25,10 +25,10 @@ STEPS = {
     "withdrawn": ("draft", "withdraw", "liaison-edu", {"reason": "重复"}, BY_USER),
     "reviewed": ("submitted", "pass_review", "office", {"opinion": "建议提交会议"}, BY_USER),
     "approved": ("reviewed", "approve", "convener", {}, BY_USER),
-    "scheduled": ("approved", "schedule", "office", {"meeting_id": 1}, BY_MEETING),
-    "deferred": ("scheduled", "defer", "office", {"reason": "待调研"}, BY_MEETING),
-    "adopted": ("scheduled", "adopt", "office", {"resolution": "同意设立"}, BY_MEETING),
-    "rejected": ("scheduled", "reject", "office", {"reason": "条件不成熟"}, BY_MEETING),
+    "scheduled": ("approved", "schedule", "office", {}, "meeting"),
+    "deferred": ("scheduled", "defer", "office", {"reason": "待调研"}, "meeting"),
+    "adopted": ("scheduled", "adopt", "office", {"resolution": "同意设立"}, "meeting"),
+    "rejected": ("scheduled", "reject", "office", {"reason": "条件不成熟"}, "meeting"),
     "implementing": ("adopted", "start_implementation", None, {}, BY_SYSTEM),
     "closed": ("implementing", "close", None, {}, BY_SYSTEM),
 }
@@ -41,13 +41,30 @@ def user(username: str) -> User:
 def make_item(app, state: str = "draft", by: str = "liaison-edu", **fields) -> int:
     """Create an item of BY's unit and walk it to STATE; return its id."""
     with app.app_context():
-        item = create_item(user(by), {**DRAFT, **fields})
-        for previous_state, event, actor, data, via in path_to(state):
-            assert item.state == previous_state
-            actor = user(by if actor == "liaison-edu" else actor) if actor else None
-            fire_event(item, event, actor, {**data, "version": item.version}, via=via)
+        item = new_item(state, by, **fields)
         db.session.commit()
         return item.id
+
+
+def new_item(state: str = "draft", by: str = "liaison-edu", **fields) -> Item:
+    """Inside an app context: create an item and walk it to STATE (flushed, not committed)."""
+    from meeting.meetings.operations import add_to_agenda, fire_meeting_event, record_decision
+    from tests.meetings_factory import new_meeting
+
+    item = create_item(user(by), {**DRAFT, **fields})
+    meeting = None
+    for previous_state, event, actor, data, how in path_to(state):
+        assert item.state == previous_state
+        actor = user(by if actor == "liaison-edu" else actor) if actor else None
+        if how != "meeting":
+            fire_event(item, event, actor, {**data, "version": item.version}, via=how)
+        elif event == "schedule":
+            meeting = new_meeting("ad_hoc", "convened")
+            add_to_agenda(meeting, item, actor)
+        else:
+            fire_meeting_event(meeting, "open", actor, {"version": meeting.version})
+            record_decision(meeting, item, event, actor, {**data, "version": item.version})
+    return item
 
 
 def path_to(state: str) -> list[tuple]:

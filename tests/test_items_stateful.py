@@ -13,10 +13,17 @@ from hypothesis.stateful import (
 from meeting.extensions import db
 from meeting.history import history_of
 from meeting.items.models import Item
-from meeting.items.operations import fire_event
+from meeting.meetings.models import Meeting
+from meeting.meetings.operations import (
+    add_to_agenda,
+    fire_meeting_event,
+    record_decision,
+    remove_from_agenda,
+)
 from tests.conftest import USERS
 from tests.items_factory import make_item, user
-from workflows.agenda_item import BY_MEETING, EVENTS, STATES
+from tests.meetings_factory import new_meeting
+from workflows.agenda_item import EVENTS, STATES
 
 # Who usually fires each event (DOMAIN.md), so that random runs get past the guards often.
 LIKELY_USERS = {
@@ -71,12 +78,21 @@ def test_random_events_keep_the_invariants(app, api):
 
         @rule(event=st.sampled_from(["schedule", "unschedule", "adopt", "reject", "defer"]))
         def record_at_a_meeting(self, event):
+            """The meeting path: put on an agenda, take off, or decide in session."""
             with app.app_context():
                 item = db.session.get(Item, self.item_id)
-                if item.state not in EVENTS[event].sources:
-                    return
-                fields = {**ALL_FIELDS, "meeting_id": 7, "version": item.version}
-                fire_event(item, event, user("office"), fields, via=BY_MEETING)
+                office = user("office")
+                if event == "schedule" and item.state in ("approved", "deferred"):
+                    add_to_agenda(new_meeting("ad_hoc", "convened"), item, office)
+                elif event != "schedule" and item.state == "scheduled":
+                    meeting = db.session.get(Meeting, item.meeting_id)
+                    if event == "unschedule":
+                        remove_from_agenda(meeting, item, office)
+                    else:
+                        fire_meeting_event(meeting, "open", office, {"version": meeting.version})
+                        record_decision(
+                            meeting, item, event, office, {**ALL_FIELDS, "version": item.version}
+                        )
                 db.session.commit()
 
         @invariant()

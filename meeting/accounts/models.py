@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    # The secret in the user's calendar feed URL (calendar programs cannot send a token).
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     unit: Mapped[Unit | None] = relationship()
 

@@ -21,4 +21,4 @@ def authenticate_bearer():
     g._login_user = user
 
 
-from meeting.api import items, openapi, units  # noqa: E402,F401  (registers the routes)
+from meeting.api import items, meetings, notifications, openapi, units  # noqa: E402,F401

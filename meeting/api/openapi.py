@@ -2,6 +2,7 @@
 
 from meeting.api import bp
 from workflows import agenda_item
+from workflows import meeting as meeting_workflow
 from workflows.roles import ROLES
 
 
@@ -137,6 +138,7 @@ def document() -> dict:
                     "responses": {"200": {"description": "The file"}, "404": _error("Not found"), **COMMON_ERRORS},
                 },
             },
+            **meeting_paths(),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -191,6 +193,45 @@ def document() -> dict:
                         "at": {"type": "string", "format": "date-time"}, "fields": {"type": "object"},
                     },
                 },
+                "Meeting": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "kind": {"type": "string", "enum": list(meeting_workflow.KINDS)},
+                        "title": text, "name": text, "location": text,
+                        "starts_at": {"type": "string", "format": "date-time"},
+                        "state": {"type": "string", "enum": list(meeting_workflow.STATES)},
+                        "version": {"type": "integer"},
+                        "agenda": {"type": "array", "items": {"type": "integer"}},
+                        "decisions": {"type": "array"},
+                        "attendance": {"type": "object"},
+                        "convened_by": {"type": ["string", "null"]},
+                        "requested_by": {"type": ["string", "null"]},
+                        "available_events": {"type": "array", "items": text},
+                        "minutes_number": {"type": ["string", "null"]},
+                        "minutes_text": {"type": ["string", "null"]},
+                        "receipts": {"type": "array"},
+                        "history": {"type": "array", "items": _ref("History")},
+                    },
+                },
+                "Delegation": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"}, "delegator": text, "delegate": text,
+                        "meeting_id": {"type": ["integer", "null"]},
+                        "starts_on": {"type": ["string", "null"], "format": "date"},
+                        "ends_on": {"type": ["string", "null"], "format": "date"},
+                        "revoked_at": {"type": ["string", "null"], "format": "date-time"},
+                    },
+                },
+                "Notification": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"}, "kind": text, "title": text, "body": text,
+                        "link": text, "created_at": {"type": "string", "format": "date-time"},
+                        "read_at": {"type": ["string", "null"], "format": "date-time"},
+                    },
+                },
                 "Item": {
                     "type": "object",
                     "properties": {
@@ -211,6 +252,93 @@ def document() -> dict:
                     },
                 },
             },
+        },
+    }  # fmt: skip
+
+
+MEETING_ID = {"name": "meeting_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _op(summary: str, response: dict, body: dict | None = None, errors: dict | None = None) -> dict:
+    operation = {"summary": summary, "responses": {**response, **(errors or EVENT_ERRORS)}}
+    if body is not None:
+        operation["requestBody"] = {"content": {"application/json": {"schema": body}}}
+    return operation
+
+
+def meeting_paths() -> dict:
+    meeting = {"200": _json(_ref("Meeting"))}
+    obj = {"type": "object"}
+    return {
+        "/meetings": {
+            "get": _op("Meetings; ?kind=, ?state=, ?when=upcoming|past",
+                       {"200": _json(_page_of("Meeting"))}, errors=COMMON_ERRORS),
+            "post": _op("Plan a meeting (kind, title, starts_at, location[, requested_by])",
+                        {"201": _json(_ref("Meeting"), "Created")}, obj),
+        },
+        "/meetings/{meeting_id}": {
+            "parameters": [MEETING_ID],
+            "get": _op("One meeting with agenda, attendance and history", meeting),
+        },
+        "/meetings/{meeting_id}/events/{event}": {
+            "parameters": [MEETING_ID, {"name": "event", "in": "path", "required": True,
+                           "schema": {"type": "string", "enum": list(meeting_workflow.EVENTS)}}],
+            "post": _op("Fire convene, open, close_session, publish_minutes or cancel", meeting,
+                        _ref("EventBody")),
+        },
+        "/meetings/{meeting_id}/agenda": {
+            "parameters": [MEETING_ID],
+            "post": _op("Put an item on the agenda ({item_id}); schedules it on plenary/ad-hoc",
+                        meeting, obj),
+            "put": _op("Reorder the agenda ({item_ids})", meeting, obj),
+        },
+        "/meetings/{meeting_id}/agenda/{item_id}": {
+            "parameters": [MEETING_ID, ITEM_ID],
+            "delete": _op("Take an item off the agenda", meeting),
+        },
+        "/meetings/{meeting_id}/attendance": {
+            "parameters": [MEETING_ID],
+            "put": _op("Record attendance {attendance: {unit: {status, deputy_name}}}", meeting, obj),
+        },
+        "/meetings/{meeting_id}/decisions": {
+            "parameters": [MEETING_ID],
+            "post": _op("Record a decision {item_id, decision, version (the item's), field}",
+                        meeting, obj),
+        },
+        "/meetings/{meeting_id}/minutes": {
+            "parameters": [MEETING_ID],
+            "put": _op("Edit the draft minutes {text, version}", meeting, obj),
+        },
+        "/meetings/{meeting_id}/receipt": {
+            "parameters": [MEETING_ID],
+            "post": _op("The caller's unit signs for the published minutes", meeting),
+        },
+        "/meetings/{meeting_id}/minutes.docx": {
+            "parameters": [MEETING_ID],
+            "get": _op("The minutes as a Word document", {"200": {"description": "DOCX"}}),
+        },
+        "/meetings.ics": {
+            "get": _op("Meetings as iCalendar", {"200": {"description": "text/calendar"}},
+                       errors=COMMON_ERRORS),
+        },
+        "/delegations": {
+            "get": _op("Delegations", {"200": _json(_page_of("Delegation"))}, errors=COMMON_ERRORS),
+            "post": _op("Delegate convening {delegate, meeting_id | starts_on + ends_on}",
+                        {"201": _json(_ref("Delegation"), "Created")}, obj),
+        },
+        "/delegations/{delegation_id}/revoke": {
+            "parameters": [{"name": "delegation_id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "post": _op("Revoke a delegation", {"200": _json(_ref("Delegation"))}),
+        },
+        "/notifications": {
+            "get": _op("The caller's notifications, newest first; ?unread=true",
+                       {"200": _json(_page_of("Notification"))}, errors=COMMON_ERRORS),
+        },
+        "/notifications/{notification_id}/read": {
+            "parameters": [{"name": "notification_id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}}],
+            "post": _op("Mark a notification read", {"200": _json(_ref("Notification"))}),
         },
     }  # fmt: skip
 

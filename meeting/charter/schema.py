@@ -58,6 +58,8 @@ class Rules(Strict):
     escalation_days: int = Field(ge=1, le=365)
     bulletin_period: str = Field(pattern=r"^(monthly|quarterly|yearly)$")
     minutes_number_prefix: str = Field(min_length=1, max_length=20)
+    minutes_main_to: str = Field(default="联席会议各成员单位", max_length=200)  # 主送
+    minutes_cc: list[str] = []  # 抄送
 
     @field_validator("conveners", "delegable_to", "approvers")
     @classmethod

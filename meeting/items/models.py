@@ -38,7 +38,7 @@ class Item(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     opinion: Mapped[str | None] = mapped_column(Text)  # 初审意见, from pass_review
     resolution: Mapped[str | None] = mapped_column(Text)  # 议定事项, from adopt
-    meeting_id: Mapped[int | None]  # the meeting it is on; a foreign key once meetings exist
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))  # the one it is on
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime] = mapped_column(index=True)

@@ -90,16 +90,21 @@ def update_item(item: Item, user: User, data: dict, version) -> Item:
 
 
 def fire_event(item: Item, name: str, user: User | None, data: dict,
-               via: str = workflow.BY_USER) -> Item:  # fmt: skip
-    """Fire event NAME on ITEM as USER with the fields in DATA (and DATA["version"])."""
+               via: str = workflow.BY_USER, cause: str | None = None) -> Item:  # fmt: skip
+    """Fire event NAME on ITEM as USER with the fields in DATA (and DATA["version"]).
+
+    CAUSE names an event USER was allowed to fire that entails this one (a cancelled meeting
+    unschedules its items): the role check is then that event's, and history says so.
+    """
     event = workflow.EVENTS.get(name)
     if event is None:
         raise UnknownEvent(_("There is no event %(name)s.", name=name))
     if user is not None:
         _check_visible(item, user)
-    if event.via != via:
+    # A meeting records its own events and, at a liaison meeting, the office's review events.
+    if event.via != via and not (via == workflow.BY_MEETING and event.via == workflow.BY_USER):
         raise Forbidden(_("This is recorded through a meeting, not on the item itself."))
-    if user is not None:
+    if user is not None and cause is None:
         unit_code = user.unit.code if user.unit else None
         if not workflow.may_fire(event, user.role, unit_code, item.unit_code, rules()):
             raise Forbidden(_("Your role or unit may not do this."))
@@ -107,6 +112,8 @@ def fire_event(item: Item, name: str, user: User | None, data: dict,
         raise invalid_transition(item, user)
     _check_version(item, data.get("version"))
     fields = _clean_event_fields(event, item, data, via)
+    if cause:
+        fields["cause"] = cause
 
     from_state = item.state
     if name == "submit":
@@ -120,7 +127,7 @@ def fire_event(item: Item, name: str, user: User | None, data: dict,
         item.resolution = fields["resolution"]
     if name == "schedule":
         item.meeting_id = fields["meeting_id"]
-    if name == "unschedule":
+    if name in ("unschedule", "defer"):  # a deferred item waits for a later meeting
         item.meeting_id = None
     record_change(item, name, from_state, user, fields)
     return item

@@ -1,0 +1,1 @@
+"""Meetings 会议: plenary, ad-hoc and liaison meetings, delegations, decisions and minutes."""

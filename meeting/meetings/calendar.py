@@ -1,0 +1,38 @@
+"""Meetings as iCalendar events, with Asia/Shanghai times, for calendar programs."""
+
+from datetime import timedelta
+
+from icalendar import Calendar, Event
+from sqlalchemy import select
+
+from meeting.extensions import db
+from meeting.meetings.models import Meeting
+from meeting.timeutil import local
+
+DEFAULT_LENGTH = timedelta(hours=2)
+
+
+def ics_bytes() -> bytes:
+    """Every meeting that is not cancelled."""
+    from meeting.meetings.operations import display_name
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Lianxi//joint meeting//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-timezone", "Asia/Shanghai")
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.state != "cancelled").order_by(Meeting.starts_at)
+    )
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", f"meeting-{meeting.id}@lianxi")
+        event.add("summary", display_name(meeting))
+        event.add("dtstart", local(meeting.starts_at))
+        event.add("dtend", local(meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH))
+        event.add("dtstamp", local(meeting.updated_at))
+        event.add("location", meeting.location)
+        event.add("description", meeting.title)
+        event.add("sequence", meeting.version)
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

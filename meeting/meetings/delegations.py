@@ -1,0 +1,104 @@
+"""Delegations 委托 (五(一)): the general convener lets a convener convene meetings."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from meeting.accounts.models import User
+from meeting.errors import Forbidden, InvalidInput, InvalidTransition
+from meeting.extensions import db
+from meeting.history import record
+from meeting.meetings.models import Delegation, Meeting
+from meeting.timeutil import utcnow
+from workflows.meeting import LIAISON_KIND
+
+
+def holds_delegation(user: User, meeting_id: int | None, on: date) -> bool:
+    """Whether USER holds an unrevoked delegation for MEETING_ID or for a period covering ON."""
+    covers = or_(
+        Delegation.meeting_id == meeting_id if meeting_id else False,
+        (Delegation.starts_on <= on) & (Delegation.ends_on >= on),
+    )
+    query = select(Delegation.id).where(
+        Delegation.delegate_id == user.id, Delegation.revoked_at.is_(None), covers
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def create_delegation(user: User, data: dict, rules: dict) -> Delegation:
+    """USER (a role that convenes) delegates to DATA["delegate"] a meeting or a period."""
+    if user.role not in rules.get("conveners", ()):
+        raise Forbidden(_("Only the general convener delegates convening."))
+    errors = {}
+    delegate = db.session.scalar(select(User).where(User.username == data.get("delegate")))
+    if delegate is None or delegate.role not in rules.get("delegable_to", ()):
+        errors["delegate"] = _("Name a convener's username.")
+    meeting, starts_on, ends_on = None, None, None
+    if data.get("meeting_id") not in (None, ""):
+        meeting = db.session.get(Meeting, _int(data["meeting_id"]))
+        if meeting is None or meeting.kind == LIAISON_KIND:
+            errors["meeting_id"] = _("Name a plenary or ad-hoc meeting.")
+        elif meeting.state != "planned":
+            errors["meeting_id"] = _("Only a meeting not yet convened can be delegated.")
+    else:
+        starts_on = _date(data, "starts_on", errors)
+        ends_on = _date(data, "ends_on", errors)
+        if starts_on and ends_on and ends_on < starts_on:
+            errors["ends_on"] = _("Must not be before the start.")
+    if errors:
+        raise InvalidInput(errors)
+    delegation = Delegation(
+        delegator=user,
+        delegate=delegate,
+        meeting=meeting,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=str(data.get("note") or "")[:500],
+        created_at=utcnow(),
+    )
+    db.session.add(delegation)
+    db.session.flush()
+    record(
+        "delegation", delegation.id, "delegate", None, "active", user, delegation_fields(delegation)
+    )
+    return delegation
+
+
+def revoke_delegation(delegation: Delegation, user: User, rules: dict) -> Delegation:
+    if user.role not in rules.get("conveners", ()):
+        raise Forbidden(_("Only the general convener revokes a delegation."))
+    if delegation.revoked_at is not None:
+        raise InvalidTransition(
+            _("This delegation is already revoked."), state="revoked", available_events=[]
+        )
+    delegation.revoked_at = utcnow()
+    delegation.revoked_by_id = user.id
+    db.session.flush()
+    record("delegation", delegation.id, "revoke", "active", "revoked", user, {})
+    return delegation
+
+
+def delegation_fields(delegation: Delegation) -> dict:
+    return {
+        "delegate": delegation.delegate.username,
+        "meeting_id": delegation.meeting_id,
+        "starts_on": delegation.starts_on.isoformat() if delegation.starts_on else None,
+        "ends_on": delegation.ends_on.isoformat() if delegation.ends_on else None,
+        "note": delegation.note,
+    }
+
+
+def _date(data: dict, name: str, errors: dict) -> date | None:
+    try:
+        return date.fromisoformat(str(data.get(name) or ""))
+    except ValueError:
+        errors[name] = _("Give a date such as 2026-12-31, or a meeting_id.")
+        return None
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -1,0 +1,62 @@
+"""Meetings and delegations as the API gives them (field names of API.md)."""
+
+from meeting.accounts.models import User
+from meeting.history import history_of
+from meeting.items.serialize import history_json
+from meeting.meetings.delegations import delegation_fields
+from meeting.meetings.models import Delegation, Meeting
+from meeting.meetings.operations import available_events, display_name, minutes_document_number
+from meeting.timeutil import iso
+
+
+def meeting_json(meeting: Meeting, user: User, with_history: bool = True) -> dict:
+    body = {
+        "id": meeting.id,
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "name": display_name(meeting),
+        "number": meeting.number,
+        "starts_at": iso(meeting.starts_at),
+        "ends_at": iso(meeting.ends_at),
+        "location": meeting.location,
+        "state": meeting.state,
+        "version": meeting.version,
+        "available_events": available_events(meeting, user),
+        "agenda": [entry.item_id for entry in meeting.agenda],
+        "decisions": [
+            {
+                "item_id": entry.item_id,
+                "title": entry.item.title,
+                "unit": entry.item.unit_code,
+                "item_state": entry.item.state,
+                "decision": entry.decision,
+                "text": entry.decision_text,
+            }
+            for entry in meeting.agenda
+        ],
+        "attendance": {
+            row.unit.code: {"status": row.status, "deputy_name": row.deputy_name}
+            for row in meeting.attendance
+        },
+        "convened_by": meeting.convened_by.username if meeting.convened_by else None,
+        "requested_by": meeting.requested_by.username if meeting.requested_by else None,
+        "minutes_number": minutes_document_number(meeting),
+        "minutes_text": meeting.minutes_text,
+        "receipts": [
+            {"unit": r.unit.code, "acknowledged_at": iso(r.acknowledged_at)}
+            for r in sorted(meeting.receipts, key=lambda r: r.unit.position)
+        ],
+    }
+    if with_history:
+        body["history"] = [history_json(row) for row in history_of("meeting", meeting.id)]
+    return body
+
+
+def delegation_json(delegation: Delegation) -> dict:
+    return {
+        "id": delegation.id,
+        "delegator": delegation.delegator.username,
+        **delegation_fields(delegation),
+        "created_at": iso(delegation.created_at),
+        "revoked_at": iso(delegation.revoked_at),
+    }

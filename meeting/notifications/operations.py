@@ -1,0 +1,56 @@
+"""Send notifications: rows in the caller's transaction, so they commit with the change."""
+
+from sqlalchemy import func, select
+
+from meeting.accounts.models import User
+from meeting.charter.models import Unit
+from meeting.extensions import db
+from meeting.notifications.models import Notification
+from meeting.timeutil import utcnow
+from workflows.roles import LIAISON
+
+
+def notify(users, kind: str, title: str, body: str = "", link: str = "") -> int:
+    """Add one notification per distinct active user; return how many."""
+    now = utcnow()
+    seen = set()
+    for user in users:
+        if user.id in seen or not user.active:
+            continue
+        seen.add(user.id)
+        db.session.add(
+            Notification(user=user, kind=kind, title=title, body=body, link=link, created_at=now)
+        )
+    return len(seen)
+
+
+def users_with_roles(*roles: str) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role.in_(roles), User.active)))
+
+
+def liaisons_of(units) -> list[User]:
+    unit_ids = [unit.id for unit in units]
+    return list(
+        db.session.scalars(
+            select(User).where(User.role == LIAISON, User.unit_id.in_(unit_ids), User.active)
+        )
+    )
+
+
+def all_unit_liaisons() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).join(Unit).where(User.role == LIAISON, User.active, Unit.active)
+        )
+    )
+
+
+def mark_read(notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )

@@ -1,0 +1,134 @@
+"""The meeting (会议) workflow of DOMAIN.md and the charter's rules of procedure 五.
+
+    planned ──convene──▶ convened ──open──▶ in_session ──close_session──▶ held ──publish_minutes──▶ minutes_published
+    planned, convened ──cancel──▶ cancelled
+
+Who may convene depends on the meeting's kind and on delegations (五(一)); the guards take
+those facts as plain arguments, so the rules read and test without a database.
+"""
+
+from dataclasses import dataclass
+
+from transitions import Machine
+
+from workflows.i18n import N_
+from workflows.roles import CONVENER, GENERAL_CONVENER, OFFICE
+
+KINDS = {
+    "plenary": N_("Plenary meeting"),
+    "ad_hoc": N_("Ad-hoc meeting"),
+    "liaison": N_("Liaison meeting"),
+}
+LIAISON_KIND = "liaison"
+
+STATES = {
+    "planned": N_("Planned"),
+    "convened": N_("Convened"),
+    "in_session": N_("In session"),
+    "held": N_("Held"),
+    "minutes_published": N_("Minutes published"),
+    "cancelled": N_("Cancelled"),
+}
+OPEN_STATES = frozenset({"planned", "convened", "in_session"})  # an item sits on one at most
+
+# Those who run a meeting once convened: open it, close it, publish its minutes.
+RUNNERS = frozenset({OFFICE, CONVENER, GENERAL_CONVENER})
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    dest: str
+    carries: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    irreversible: bool = False
+
+
+EVENTS = {
+    e.name: e
+    for e in [
+        Event("convene", N_("Convene (issue the notice)"), ("planned",), "convened",
+              optional=("requested_by",)),
+        Event("open", N_("Open the session"), ("convened",), "in_session"),
+        Event("close_session", N_("Close the session"), ("in_session",), "held", irreversible=True),
+        Event("publish_minutes", N_("Publish the minutes"), ("held",), "minutes_published",
+              irreversible=True),
+        Event("cancel", N_("Cancel the meeting"), ("planned", "convened"), "cancelled",
+              carries=("reason",), irreversible=True),
+    ]
+}  # fmt: skip
+
+# The decisions an agenda item can get at each kind of meeting: agenda-item events.
+DECISIONS = {
+    "plenary": ("adopt", "reject", "defer"),
+    "ad_hoc": ("adopt", "reject", "defer"),
+    "liaison": ("pass_review", "return_for_revision", "decline"),
+}
+# The item states an agenda of each kind takes (五(二): plenary/ad-hoc only approved items).
+AGENDA_STATES = {
+    "plenary": ("approved", "deferred"),
+    "ad_hoc": ("approved", "deferred"),
+    "liaison": ("submitted",),
+}
+
+ATTENDANCE = {
+    "present": N_("Present"),
+    "absent": N_("Absent"),
+    "deputy": N_("Sent a deputy"),
+}
+
+MACHINE = Machine(
+    model=None,
+    states=list(STATES),
+    transitions=[
+        {"trigger": e.name, "source": list(e.sources), "dest": e.dest} for e in EVENTS.values()
+    ],
+    initial="planned",
+    auto_transitions=False,
+    model_attribute="state",
+)
+
+
+def fire(meeting, event: str) -> None:
+    """Move MEETING.state along EVENT's transition (the caller has checked it may)."""
+    if not MACHINE.events[event].trigger(meeting):
+        raise RuntimeError(f"{event} did not fire from {meeting.state}")
+
+
+def events_from(state: str) -> list[str]:
+    return MACHINE.get_triggers(state)
+
+
+def may_convene(kind: str, role: str, delegated: bool, rules: dict) -> bool:
+    """五(一): the general convener convenes, or the convener under a delegation; the office
+    convenes liaison meetings (三(二))."""
+    if kind == LIAISON_KIND:
+        return role == OFFICE
+    if role in rules.get("conveners", ()):
+        return True
+    return role in rules.get("delegable_to", ()) and delegated
+
+
+def may_plan(kind: str, role: str, delegated: bool, rules: dict) -> bool:
+    """The office plans any meeting; a convener plans what they may convene."""
+    return role == OFFICE or may_convene(kind, role, delegated, rules)
+
+
+def may_fire(event: str, kind: str, state: str, role: str, delegated: bool, rules: dict) -> bool:
+    """Whether a user of ROLE may fire EVENT on a meeting of KIND in STATE."""
+    if event == "convene":
+        return may_convene(kind, role, delegated, rules)
+    if event == "cancel":
+        return may_convene(kind, role, delegated, rules) or (role == OFFICE and state == "planned")
+    return role in RUNNERS
+
+
+def available_events(kind: str, state: str, role: str, delegated: bool, rules: dict) -> list[str]:
+    return [e for e in events_from(state) if may_fire(e, kind, state, role, delegated, rules)]
+
+
+def undecided(decisions: list[str | None]) -> int:
+    """How many agenda items still lack a decision; close_session needs none."""
+    return sum(1 for decision in decisions if decision is None)
