@@ -16,8 +16,12 @@ def init_app(app: Flask) -> None:
     from meeting.items import models as item_models  # noqa: F401
     from meeting.items import views as item_views
     from meeting.items.operations import rules
+    from meeting.meetings import delegation_views
     from meeting.meetings import models as meeting_models  # noqa: F401
+    from meeting.meetings import views as meeting_views
     from meeting.notifications import models as notification_models  # noqa: F401
+    from meeting.notifications import views as notification_views
+    from meeting.notifications.operations import unread_count
 
     db.init_app(app)
     database.init_app(app)
@@ -43,12 +47,18 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(charter_views.bp)
     app.register_blueprint(item_views.bp)
+    app.register_blueprint(meeting_views.bp)
+    app.register_blueprint(delegation_views.bp)
+    app.register_blueprint(notification_views.bp)
     csrf.exempt(api_bp)  # the API authenticates each request by bearer token, not cookie
     app.register_blueprint(api_bp)
 
     @app.context_processor
     def inject_labels():
+        from flask_login import current_user
+
         from workflows import agenda_item
+        from workflows import meeting as meeting_workflow
         from workflows.roles import ROLES
 
         return {
@@ -58,6 +68,14 @@ def init_app(app: Flask) -> None:
             "CATEGORIES": agenda_item.CATEGORIES,
             "FIELD_LABELS": agenda_item.FIELD_LABELS,
             "approvers": lambda: rules().get(agenda_item.APPROVERS, ()),
+            "MEETING_KINDS": meeting_workflow.KINDS,
+            "MEETING_STATES": meeting_workflow.STATES,
+            "MEETING_EVENTS": meeting_workflow.EVENTS,
+            "ATTENDANCE": meeting_workflow.ATTENDANCE,
+            "unread": lambda: unread_count(current_user) if current_user.is_authenticated else 0,
         }
 
     app.add_template_filter(timeutil.display, "localtime")
+    from meeting.meetings.operations import display_name, minutes_document_number
+
+    app.jinja_env.globals.update(meeting_name=display_name, minutes_number=minutes_document_number)

@@ -21,7 +21,8 @@ def decision_line(entry) -> str:
     item = entry.item
     head = f"《{item.title}》({item.unit.name}提出)"
     if entry.decision is None:
-        return f"{head}:{_('no decision')}"
+        pending = _("no decision")
+        return f"{head}:{pending}"
     label = _(agenda_item.EVENTS[entry.decision].label)
     return f"{head}:{label}。{entry.decision_text or ''}".rstrip()
 

@@ -1,0 +1,74 @@
+"""The delegation page: the general convener delegates convening (五(一)) and revokes it."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from meeting.accounts.models import User
+from meeting.accounts.permissions import signed_in
+from meeting.errors import InvalidInput, WorkflowError
+from meeting.extensions import db
+from meeting.history import History
+from meeting.items.operations import rules
+from meeting.meetings.delegations import create_delegation, revoke_delegation
+from meeting.meetings.models import Delegation, Meeting
+
+bp = Blueprint("delegations", __name__, url_prefix="/delegations")
+
+
+@bp.get("/")
+@signed_in
+def index(status: int = 200):
+    delegations = db.session.scalars(select(Delegation).order_by(Delegation.id.desc())).all()
+    delegates = db.session.scalars(
+        select(User).where(User.role.in_(rules().get("delegable_to", [])))
+    )
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.state == "planned", Meeting.kind != "liaison")
+        .order_by(Meeting.starts_at)
+    )
+    history = db.session.scalars(
+        select(History).where(History.subject_kind == "delegation").order_by(History.id.desc())
+    ).all()
+    return render_template(
+        "meetings/delegations.html",
+        delegations=delegations,
+        delegates=list(delegates),
+        meetings=list(meetings),
+        history=history,
+        may_delegate=current_user.role in rules().get("conveners", ()),
+    ), status
+
+
+@bp.post("/")
+@signed_in
+def create():
+    data = {k: v for k, v in request.form.items() if k != "csrf_token" and v}
+    return _act(lambda: create_delegation(current_user, data, rules()), _("Delegation recorded."))
+
+
+@bp.post("/<int:delegation_id>/revoke")
+@signed_in
+def revoke(delegation_id: int):
+    delegation = db.get_or_404(Delegation, delegation_id)
+    return _act(
+        lambda: revoke_delegation(delegation, current_user, rules()), _("Delegation revoked.")
+    )
+
+
+def _act(operation, success: str):
+    try:
+        operation()
+    except InvalidInput as error:
+        db.session.rollback()
+        flash("; ".join(error.fields.values()), "danger")
+        return index(status=422)
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return index(status=error.status)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("delegations.index"))

@@ -1,0 +1,278 @@
+"""Meeting pages: the list, planning, the meeting page, the in-session view, minutes."""
+
+import secrets
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from meeting.accounts.models import User
+from meeting.accounts.permissions import signed_in
+from meeting.api.meetings import docx_response, ics_response
+from meeting.charter.models import Charter
+from meeting.errors import InvalidInput, WorkflowError
+from meeting.extensions import db
+from meeting.history import history_of
+from meeting.items.models import Item
+from meeting.items.operations import rules
+from meeting.meetings.delegations import holds_delegation
+from meeting.meetings.forms import MeetingForm
+from meeting.meetings.models import Meeting
+from meeting.meetings.operations import (
+    acknowledge_minutes,
+    add_to_agenda,
+    available_events,
+    fire_meeting_event,
+    open_meeting_of,
+    plan_meeting,
+    record_attendance,
+    record_decision,
+    remove_from_agenda,
+    reorder_agenda,
+    update_minutes,
+)
+from meeting.meetings.queries import meetings_query
+from meeting.timeutil import local, utcnow
+from workflows import meeting as workflow
+from workflows.roles import CONVENER, GENERAL_CONVENER, OFFICE
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+
+
+@bp.get("/")
+@signed_in
+def index():
+    """Upcoming or past meetings, by kind."""
+    when = request.args.get("when", "upcoming")
+    kind = request.args.get("kind") or None
+    page = db.paginate(meetings_query(kind, None, when), per_page=20, error_out=False)
+    may_plan = any(
+        workflow.may_plan(
+            k,
+            current_user.role,
+            holds_delegation(current_user, None, local(utcnow()).date()),
+            rules(),
+        )
+        for k in workflow.KINDS
+    )
+    return render_template("meetings/list.html", page=page, when=when, kind=kind, may_plan=may_plan)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@signed_in
+def new():
+    form = MeetingForm()
+    conveners = db.session.scalars(select(User).where(User.role.in_((CONVENER, GENERAL_CONVENER))))
+    form.requested_by.choices = [("", "—")] + [(u.username, u.name) for u in conveners]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            meeting = plan_meeting(current_user, form.meeting_data())
+        except InvalidInput as error:
+            db.session.rollback()
+            for name, message in error.fields.items():
+                getattr(form, name).errors = [message]
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Meeting planned."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    elif request.method == "GET" and not any(
+        workflow.may_plan(k, current_user.role, True, rules()) for k in workflow.KINDS
+    ):
+        abort(403)
+    return render_template("meetings/form.html", form=form), 422 if form.errors else status
+
+
+@bp.get("/<int:meeting_id>")
+@signed_in
+def show(meeting_id: int, status: int = 200):
+    meeting = _meeting_or_404(meeting_id)
+    eligible = []
+    if current_user.role == OFFICE and meeting.state in ("planned", "convened"):
+        states = workflow.AGENDA_STATES[meeting.kind]
+        candidates = db.session.scalars(
+            select(Item).where(Item.state.in_(states)).order_by(Item.id)
+        )
+        eligible = [item for item in candidates if open_meeting_of(item) is None]
+    conveners = db.session.scalars(select(User).where(User.role.in_((CONVENER, GENERAL_CONVENER))))
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        events=[workflow.EVENTS[e] for e in available_events(meeting, current_user)],
+        eligible=eligible,
+        conveners=list(conveners),
+        history=history_of("meeting", meeting.id),
+        my_receipt=next((r for r in meeting.receipts if r.unit_id == current_user.unit_id), None),
+    ), status
+
+
+@bp.get("/<int:meeting_id>/session")
+@signed_in
+def session_view(meeting_id: int, status: int = 200):
+    """The in-session view the office puts on the projector to record decisions quickly."""
+    meeting = _meeting_or_404(meeting_id)
+    attendance = {row.unit_id: row for row in meeting.attendance}
+    return render_template(
+        "meetings/session.html",
+        meeting=meeting,
+        units=Charter.current().active_units,
+        attendance=attendance,
+        decisions=workflow.DECISIONS[meeting.kind],
+        events=[workflow.EVENTS[e] for e in available_events(meeting, current_user)],
+    ), status
+
+
+@bp.post("/<int:meeting_id>/events/<event>")
+@signed_in
+def fire(meeting_id: int, event: str):
+    meeting = _meeting_or_404(meeting_id)
+    data = _form_data()
+    done = (
+        _("Done: %(event)s.", event=_(workflow.EVENTS[event].label))
+        if event in workflow.EVENTS
+        else ""
+    )
+    return _act(meeting, lambda: fire_meeting_event(meeting, event, current_user, data), done)
+
+
+@bp.post("/<int:meeting_id>/agenda")
+@signed_in
+def add_item(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    item = db.session.get(Item, request.form.get("item_id", type=int) or 0)
+    if item is None:
+        abort(404)
+    return _act(
+        meeting, lambda: add_to_agenda(meeting, item, current_user), _("Added to the agenda.")
+    )
+
+
+@bp.post("/<int:meeting_id>/agenda/<int:item_id>/remove")
+@signed_in
+def remove_item(meeting_id: int, item_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    item = db.session.get(Item, item_id) or abort(404)
+    return _act(
+        meeting, lambda: remove_from_agenda(meeting, item, current_user), _("Taken off the agenda.")
+    )
+
+
+@bp.post("/<int:meeting_id>/agenda/<int:item_id>/up")
+@signed_in
+def move_up(meeting_id: int, item_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    order = [entry.item_id for entry in meeting.agenda]
+    if item_id in order and order.index(item_id) > 0:
+        i = order.index(item_id)
+        order[i - 1], order[i] = order[i], order[i - 1]
+    return _act(
+        meeting, lambda: reorder_agenda(meeting, order, current_user), _("Agenda reordered.")
+    )
+
+
+@bp.post("/<int:meeting_id>/attendance")
+@signed_in
+def attendance(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    marks = {
+        unit.code: {"status": request.form.get(f"status-{unit.code}"),
+                    "deputy_name": request.form.get(f"deputy-{unit.code}", "")}
+        for unit in Charter.current().active_units
+        if request.form.get(f"status-{unit.code}")
+    }  # fmt: skip
+    return _act(meeting, lambda: record_attendance(meeting, current_user, marks),
+                _("Attendance recorded."), view=session_view)  # fmt: skip
+
+
+@bp.post("/<int:meeting_id>/decisions")
+@signed_in
+def decide(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    item = db.session.get(Item, request.form.get("item_id", type=int) or 0) or abort(404)
+    data = _form_data()
+    return _act(meeting, lambda: record_decision(meeting, item, data.get("decision"), current_user, data),
+                _("Decision recorded."), view=session_view)  # fmt: skip
+
+
+@bp.post("/<int:meeting_id>/minutes")
+@signed_in
+def minutes(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    text, version = request.form.get("text"), request.form.get("version")
+    return _act(
+        meeting, lambda: update_minutes(meeting, current_user, text, version), _("Minutes saved.")
+    )
+
+
+@bp.post("/<int:meeting_id>/receipt")
+@signed_in
+def receipt(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    return _act(meeting, lambda: acknowledge_minutes(meeting, current_user), _("Signed for."))
+
+
+@bp.get("/<int:meeting_id>/minutes.docx")
+@signed_in
+def minutes_docx(meeting_id: int):
+    return docx_response(_meeting_or_404(meeting_id))
+
+
+@bp.post("/calendar-feed")
+@signed_in
+def calendar_feed():
+    """Give the user a (new) secret calendar feed address; the old one stops working."""
+    current_user.calendar_token = secrets.token_urlsafe(24)
+    db.session.commit()
+    flash(
+        _(
+            "Your calendar address: %(url)s",
+            url=url_for("meetings.calendar", token=current_user.calendar_token, _external=True),
+        ),
+        "info",
+    )
+    return redirect(url_for("meetings.index"))
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar(token: str) -> Response:
+    """A calendar program's subscription: the secret in the address stands for sign-in."""
+    user = db.session.scalar(select(User).where(User.calendar_token == token)) if token else None
+    if user is None or not user.active:
+        abort(404)
+    return ics_response()
+
+
+def _act(meeting: Meeting, operation, success: str, view=None):
+    """Run OPERATION; commit and go back on success, or show the refusal and change nothing."""
+    view = view or show
+    try:
+        operation()
+    except InvalidInput as error:
+        db.session.rollback()
+        flash("; ".join(error.fields.values()), "danger")
+        return view(meeting.id, status=422)
+    except WorkflowError as error:
+        db.session.rollback()
+        if error.status == 404:
+            abort(404)
+        flash(error.message, "danger" if error.status == 403 else "warning")
+        return view(meeting.id, status=error.status)
+    db.session.commit()
+    flash(success, "success")
+    back = request.form.get("back")
+    if back == "session":
+        return redirect(url_for("meetings.session_view", meeting_id=meeting.id))
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _form_data() -> dict:
+    return {key: value for key, value in request.form.items() if key not in ("csrf_token", "back")}
