@@ -71,6 +71,8 @@ def init_app(app: Flask) -> None:
             "MEETING_KINDS": meeting_workflow.KINDS,
             "MEETING_STATES": meeting_workflow.STATES,
             "MEETING_EVENTS": meeting_workflow.EVENTS,
+            "MEETING_RECORDS": meeting_workflow.RECORD_LABELS,
+            "ITEM_RECORDS": agenda_item.RECORD_LABELS,
             "ATTENDANCE": meeting_workflow.ATTENDANCE,
             "unread": lambda: unread_count(current_user) if current_user.is_authenticated else 0,
         }

@@ -83,6 +83,13 @@ EVENTS = {
     ]
 }  # fmt: skip
 
+# History rows of changes that are not transitions.
+RECORD_LABELS = {
+    "create": N_("Created"),
+    "edit": N_("Edited"),
+    "attach": N_("Attachment added"),
+}
+
 FIELD_LABELS = {
     "title": N_("Title"),
     "background": N_("Background"),

@@ -73,6 +73,18 @@ AGENDA_STATES = {
     "liaison": ("submitted",),
 }
 
+# History rows of changes that are not transitions.
+RECORD_LABELS = {
+    "plan": N_("Planned"),
+    "add_item": N_("Item added to the agenda"),
+    "remove_item": N_("Item taken off the agenda"),
+    "reorder": N_("Agenda reordered"),
+    "attendance": N_("Attendance recorded"),
+    "decide": N_("Decision recorded"),
+    "edit_minutes": N_("Minutes edited"),
+    "acknowledge": N_("Minutes signed for"),
+}
+
 ATTENDANCE = {
     "present": N_("Present"),
     "absent": N_("Absent"),

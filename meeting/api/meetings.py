@@ -1,6 +1,8 @@
 """Meetings, delegations and the calendar: /api/v1/meetings… (API.md)."""
 
-from flask import Response, request
+import io
+
+from flask import Response, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -170,12 +172,12 @@ def docx_response(meeting: Meeting) -> Response:
         raise NotFound(_("This meeting has no minutes yet."))
     number = minutes_document_number(meeting)
     filename = f"{number or meeting.title}-会议纪要.docx"
-    response = Response(
-        minutes.docx_bytes(meeting, number),
+    return send_file(
+        io.BytesIO(minutes.docx_bytes(meeting, number)),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        as_attachment=True,
+        download_name=filename,  # send_file encodes a Chinese name per RFC 6266
     )
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    return response
 
 
 def ics_response() -> Response:
