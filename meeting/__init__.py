@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from meeting.notifications import models as notification_models  # noqa: F401
     from meeting.notifications import views as notification_views
     from meeting.notifications.operations import unread_count
+    from meeting.tasks import models as task_models  # noqa: F401
 
     db.init_app(app)
     database.init_app(app)

@@ -1,6 +1,6 @@
 """Time: the database holds naive UTC; people see Asia/Shanghai."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 COUNTY_TZ = ZoneInfo("Asia/Shanghai")
@@ -24,3 +24,13 @@ def iso(moment: datetime | None) -> str | None:
 def display(moment: datetime | None) -> str:
     """A stored time as people read it: 2026-11-28 18:30 (Asia/Shanghai)."""
     return local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def day_start_utc(day: date) -> datetime:
+    """The naive UTC time at which DAY begins in the county."""
+    return datetime.combine(day, time(), COUNTY_TZ).astimezone(UTC).replace(tzinfo=None)
+
+
+def day_end_utc(day: date) -> datetime:
+    """The naive UTC time at which DAY ends (the next day begins) in the county."""
+    return day_start_utc(day + timedelta(days=1))

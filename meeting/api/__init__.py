@@ -21,4 +21,4 @@ def authenticate_bearer():
     g._login_user = user
 
 
-from meeting.api import items, meetings, notifications, openapi, units  # noqa: E402,F401
+from meeting.api import items, meetings, notifications, openapi, tasks, units  # noqa: E402,F401

@@ -1,0 +1,103 @@
+"""The supervision ledger 督办台账: tasks filtered and sorted, for the page, the API and Excel."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, or_, select
+
+from meeting.accounts.models import User
+from meeting.charter.loader import unit_by_code
+from meeting.charter.models import Unit
+from meeting.errors import InvalidInput
+from meeting.items.models import Item
+from meeting.tasks.models import Task
+from meeting.timeutil import day_start_utc
+from workflows import task as workflow
+from workflows.roles import LIAISON
+
+SORTS = {
+    "deadline": (Task.deadline.asc(), Task.id.asc()),
+    "-deadline": (Task.deadline.desc(), Task.id.desc()),
+    "assigned": (Task.assigned_at.desc(), Task.id.desc()),
+    "state": (Task.state.asc(), Task.deadline.asc()),
+    "unit": (Unit.position.asc(), Task.deadline.asc()),
+}
+
+
+@dataclass
+class Filters:
+    unit: str | None = None  # lead or responsible
+    state: str | None = None
+    warning: str | None = None  # none / yellow / red / dark_red
+    overdue: bool = False
+    due_within: int | None = None
+    meeting: int | None = None
+    year: int | None = None
+    sort: str = "deadline"
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        """Read the filters from a query string, refusing bad values with 422."""
+        errors = {}
+        filters = cls(unit=args.get("unit") or None, state=args.get("state") or None,
+                      warning=args.get("warning") or None, sort=args.get("sort") or "deadline",
+                      overdue=args.get("overdue") in ("true", "1", "on"))  # fmt: skip
+        if filters.unit and unit_by_code(filters.unit) is None:
+            errors["unit"] = _("Unknown unit.")
+        if filters.state and filters.state not in workflow.STATES:
+            errors["state"] = _("Choose one of: %(c)s.", c=", ".join(workflow.STATES))
+        if filters.warning and filters.warning not in workflow.WARNINGS:
+            errors["warning"] = _("Choose one of: %(c)s.", c=", ".join(workflow.WARNINGS))
+        if filters.sort not in SORTS:
+            errors["sort"] = _("Choose one of: %(c)s.", c=", ".join(SORTS))
+        for name in ("due_within", "meeting", "year"):
+            raw = args.get(name)
+            if raw in (None, ""):
+                continue
+            if not str(raw).isdigit():
+                errors[name] = _("Must be a whole number.")
+            else:
+                setattr(filters, name, int(raw))
+        if errors:
+            raise InvalidInput(errors)
+        return filters
+
+
+def ledger_query(filters: Filters, today: date, rules: dict, viewer: User) -> Select:
+    """Tasks matching FILTERS as of TODAY; a liaison sees only tasks of their own unit."""
+    query = select(Task).join(Unit, Task.lead_unit_id == Unit.id)
+    if viewer.role == LIAISON:
+        query = query.where(_involves(viewer.unit_id))
+    if filters.unit:
+        query = query.where(_involves(unit_by_code(filters.unit).id))
+    if filters.state:
+        query = query.where(Task.state == filters.state)
+    open_ = Task.state != "done"
+    escalation = today - timedelta(days=rules.get("escalation_days", 1))
+    if filters.overdue:
+        query = query.where(open_, Task.deadline < today)
+    if filters.warning == "dark_red":
+        query = query.where(open_, Task.deadline < escalation)
+    elif filters.warning == "red":
+        query = query.where(open_, Task.deadline < today, Task.deadline >= escalation)
+    elif filters.warning == "yellow":
+        soon = today + timedelta(days=rules.get("deadline_warning_days", 0))
+        query = query.where(open_, Task.deadline >= today, Task.deadline <= soon)
+    elif filters.warning == "none":
+        soon = today + timedelta(days=rules.get("deadline_warning_days", 0))
+        query = query.where(or_(Task.state == "done", Task.deadline > soon))
+    if filters.due_within is not None:
+        until = today + timedelta(days=filters.due_within)
+        query = query.where(open_, Task.deadline >= today, Task.deadline <= until)
+    if filters.meeting:
+        query = query.where(Task.item_id.in_(select(Item.id).where(Item.meeting_id == filters.meeting)))
+    if filters.year:
+        start = day_start_utc(date(filters.year, 1, 1))
+        query = query.where(Task.assigned_at >= start, Task.assigned_at < day_start_utc(date(filters.year + 1, 1, 1)))
+    return query.order_by(*SORTS[filters.sort])
+
+
+def _involves(unit_id: int):
+    return or_(Task.lead_unit_id == unit_id, Task.responsible_units.any(Unit.id == unit_id))
+

@@ -1,0 +1,118 @@
+"""Tasks, their units, progress reports, and progress bulletins."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from meeting.accounts.models import User
+from meeting.charter.models import Unit
+from meeting.extensions import db
+from meeting.items.models import Item
+from workflows.task import STATES
+
+_STATE_LIST = ", ".join(f"'{state}'" for state in STATES)
+
+responsible_units = Table(
+    "task_responsible_units",
+    db.metadata,
+    Column("task_id", ForeignKey("tasks.id"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id"), primary_key=True),
+)
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint(f"state IN ({_STATE_LIST})", name="state"),
+        CheckConstraint("deadline >= original_deadline", name="extended_only"),
+        CheckConstraint(
+            "(extension_date IS NULL) = (extension_reason IS NULL)", name="extension_pair"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    # The working deadline (moved by granted extensions) and the one first set: reports show both.
+    deadline: Mapped[date] = mapped_column(index=True)
+    original_deadline: Mapped[date]
+    working_days: Mapped[int | None]  # when the deadline was given as N working days 工作日
+    state: Mapped[str] = mapped_column(String(30), default="assigned", index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    # A pending extension request 延期申请: the date asked for and why.
+    extension_date: Mapped[date | None]
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+
+    item: Mapped[Item] = relationship()
+    lead_unit: Mapped[Unit] = relationship()
+    responsible_units: Mapped[list[Unit]] = relationship(
+        secondary=responsible_units, order_by=Unit.position
+    )
+    assigned_by: Mapped[User] = relationship()
+    reports: Mapped[list["ProgressReport"]] = relationship(
+        back_populates="task", order_by="ProgressReport.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+    @property
+    def unit_ids(self) -> set[int]:
+        return {self.lead_unit_id, *(unit.id for unit in self.responsible_units)}
+
+
+class ProgressReport(db.Model):
+    """A dated progress report or completion report, with an optional attachment."""
+
+    __tablename__ = "progress_reports"
+    __table_args__ = (CheckConstraint("kind IN ('progress', 'completion')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    filename: Mapped[str | None] = mapped_column(String(200))
+    stored_name: Mapped[str | None] = mapped_column(String(80))
+
+    task: Mapped[Task] = relationship(back_populates="reports")
+    unit: Mapped[Unit] = relationship()
+    author: Mapped[User] = relationship()
+
+
+class Bulletin(db.Model):
+    """工作进展通报: figures for a period, frozen when published and numbered per year."""
+
+    __tablename__ = "bulletins"
+    __table_args__ = (
+        UniqueConstraint("year", "number", name="uq_bulletins_year_number"),
+        CheckConstraint("(number IS NULL) = (published_at IS NULL)", name="number_when_published"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    year: Mapped[int | None]
+    number: Mapped[int | None]
+    figures: Mapped[dict] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    published_at: Mapped[datetime | None]
+
+    created_by: Mapped[User | None] = relationship()

@@ -1,0 +1,280 @@
+"""Everything that changes a task goes through here, for pages and API alike.
+
+Check who, the state, the version and the fields; change; bump the version; write one history
+row; notify; flush. The item follows its tasks in the same transaction: the first task starts
+its implementation, the last confirmation closes it.
+"""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from meeting.accounts.models import User
+from meeting.charter.loader import unit_by_code
+from meeting.charter.models import Unit
+from meeting.errors import Forbidden, InvalidInput, InvalidTransition, Stale, UnknownEvent
+from meeting.extensions import db
+from meeting.history import record
+from meeting.items.models import Item
+from meeting.items.operations import fire_event as fire_item_event
+from meeting.items.operations import rules
+from meeting.notifications.operations import liaisons_of, notify, users_with_roles
+from meeting.tasks.deadlines import add_working_days, county_today, days_left
+from meeting.tasks.models import ProgressReport, Task
+from meeting.timeutil import utcnow
+from workflows import agenda_item
+from workflows import task as workflow
+from workflows.roles import LIAISON, OFFICE
+
+NOTE_LIMIT = 10000
+
+
+def is_lead(task: Task, user: User) -> bool:
+    return user.role == LIAISON and user.unit_id == task.lead_unit_id
+
+
+def is_responsible(task: Task, user: User) -> bool:
+    return user.role == LIAISON and user.unit_id in {u.id for u in task.responsible_units}
+
+
+def available_events(task: Task, user: User) -> list[str]:
+    return workflow.available_events(
+        task.state, user.role == OFFICE, is_lead(task, user), is_responsible(task, user),
+        task.extension_date is not None,
+    )  # fmt: skip
+
+
+def warning_of(task: Task, today: date | None = None) -> str:
+    left = days_left(task.deadline, task.state == "done", today or county_today())
+    return workflow.warning(left, rules().get("deadline_warning_days", 0), rules().get("escalation_days", 1))
+
+
+def is_overdue(task: Task, today: date | None = None) -> bool:
+    return task.state != "done" and task.deadline < (today or county_today())
+
+
+def assign_task(item: Item, user: User, data: dict) -> Task:
+    """The office assigns a task of an adopted (or implementing) item."""
+    if user.role != OFFICE:
+        raise Forbidden(_("Only the joint meeting office assigns tasks."))
+    if item.state not in ("adopted", "implementing"):
+        raise InvalidTransition(
+            _("Only an adopted item is carried out by tasks."), state=item.state, available_events=[]
+        )
+    errors = {}
+    lead, responsible = _units(data, errors)
+    description = _text(data, "description", errors)
+    today = county_today()
+    deadline, working_days = None, None
+    if data.get("working_days") not in (None, ""):
+        try:
+            working_days = int(data["working_days"])
+            if not 1 <= working_days <= 365:
+                raise ValueError
+            deadline = add_working_days(today, working_days)
+        except (TypeError, ValueError):
+            errors["working_days"] = _("A whole number of working days from 1 to 365.")
+    else:
+        deadline = _date(data, "deadline", errors)
+        if deadline and deadline < today:
+            errors["deadline"] = _("The deadline is in the past.")
+    if errors:
+        raise InvalidInput(errors)
+    now = utcnow()
+    task = Task(
+        item=item, lead_unit=lead, responsible_units=responsible, description=description,
+        deadline=deadline, original_deadline=deadline, working_days=working_days,
+        assigned_by=user, assigned_at=now, updated_at=now, version=1,
+    )  # fmt: skip
+    db.session.add(task)
+    db.session.flush()
+    record("task", task.id, "assign", None, "assigned", user, {
+        "lead_unit": lead.code, "responsible_units": [u.code for u in responsible],
+        "deadline": deadline.isoformat(), "working_days": working_days, "description": description,
+    })  # fmt: skip
+    if item.state == "adopted":
+        fire_item_event(item, "start_implementation", None, {"version": item.version},
+                        via=agenda_item.BY_SYSTEM)  # fmt: skip
+    title = _("New task: %(item)s", item=item.title)
+    notify(liaisons_of([lead, *responsible]), "task_assigned", title, description, f"/tasks/{task.id}")
+    return task
+
+
+def fire_task_event(task: Task, name: str, user: User, data: dict) -> Task:
+    """Fire event NAME on TASK as USER with DATA's fields and DATA["version"]."""
+    event = workflow.EVENTS.get(name)
+    if event is None:
+        raise UnknownEvent(_("There is no event %(name)s.", name=name))
+    if not workflow.may_fire(event, user.role == OFFICE, is_lead(task, user), is_responsible(task, user)):
+        raise Forbidden(_("Your role or unit may not do this."))
+    pending = task.extension_date is not None
+    if task.state not in event.sources or not workflow.extension_allows(name, pending):
+        raise InvalidTransition(
+            _("This cannot be done while the task is %(state)s.", state=_(workflow.STATES[task.state])),
+            state=task.state, available_events=available_events(task, user),
+        )  # fmt: skip
+    _check_version(task, data.get("version"))
+    fields = _fields(event, task, data)
+
+    from_state = task.state
+    workflow.fire(task, name)
+    EFFECTS.get(name, lambda *args: None)(task, user, fields)
+    _bump(task, name, from_state, user, fields)
+    if name == "confirm":
+        _close_item_when_all_done(task.item)
+    return task
+
+
+def _on_report(task: Task, user: User, fields: dict, kind: str = "progress") -> None:
+    text = fields["text"] if kind == "progress" else fields["report"]
+    db.session.add(ProgressReport(task=task, unit_id=user.unit_id, author=user, kind=kind,
+                                  text=text, created_at=utcnow()))  # fmt: skip
+
+
+def _on_request_completion(task: Task, user: User, fields: dict) -> None:
+    _on_report(task, user, fields, kind="completion")
+    notify(users_with_roles(OFFICE), "completion_requested",
+           _("Completion requested: %(item)s", item=task.item.title), fields["report"], f"/tasks/{task.id}")  # fmt: skip
+
+
+def _on_confirm(task: Task, user: User, fields: dict) -> None:
+    task.completed_at = utcnow()
+
+
+def _on_urge(task: Task, user: User, fields: dict) -> None:
+    notify(liaisons_of([task.lead_unit]), "task_urged",
+           _("Urged: %(item)s", item=task.item.title), fields["message"], f"/tasks/{task.id}")  # fmt: skip
+
+
+def _on_adjust(task: Task, user: User, fields: dict) -> None:
+    before = {task.lead_unit, *task.responsible_units}
+    lead, responsible = fields.pop("_lead"), fields.pop("_responsible")
+    fields["before"] = {"lead_unit": task.lead_unit.code,
+                        "responsible_units": [u.code for u in task.responsible_units]}  # fmt: skip
+    task.lead_unit, task.responsible_units = lead, responsible
+    after = {lead, *responsible}
+    link = f"/tasks/{task.id}"
+    notify(liaisons_of(after - before), "task_assigned",
+           _("New task: %(item)s", item=task.item.title), task.description, link)  # fmt: skip
+    notify(liaisons_of(before - after), "task_released",
+           _("Released from a task: %(item)s", item=task.item.title), fields["reason"], link)  # fmt: skip
+
+
+def _on_request_extension(task: Task, user: User, fields: dict) -> None:
+    task.extension_date = date.fromisoformat(fields["new_deadline"])
+    task.extension_reason = fields["reason"]
+    notify(users_with_roles(OFFICE), "extension_requested",
+           _("Extension requested: %(item)s", item=task.item.title), fields["reason"], f"/tasks/{task.id}")  # fmt: skip
+
+
+def _on_grant_extension(task: Task, user: User, fields: dict) -> None:
+    fields.update(old_deadline=task.deadline.isoformat(), new_deadline=task.extension_date.isoformat())
+    task.deadline = task.extension_date
+    task.extension_date = task.extension_reason = None
+    notify(liaisons_of([task.lead_unit]), "extension_granted",
+           _("Extension granted: %(item)s", item=task.item.title), fields["new_deadline"], f"/tasks/{task.id}")  # fmt: skip
+
+
+def _on_refuse_extension(task: Task, user: User, fields: dict) -> None:
+    fields["asked_for"] = task.extension_date.isoformat()
+    task.extension_date = task.extension_reason = None
+    notify(liaisons_of([task.lead_unit]), "extension_refused",
+           _("Extension refused: %(item)s", item=task.item.title), fields["reason"], f"/tasks/{task.id}")  # fmt: skip
+
+
+EFFECTS = {
+    "report_progress": _on_report,
+    "request_completion": _on_request_completion,
+    "confirm": _on_confirm,
+    "urge": _on_urge,
+    "adjust_units": _on_adjust,
+    "request_extension": _on_request_extension,
+    "grant_extension": _on_grant_extension,
+    "refuse_extension": _on_refuse_extension,
+}
+
+
+def _close_item_when_all_done(item: Item) -> None:
+    """五(四): the item is closed in the same transaction as its last task's confirmation."""
+    states = db.session.scalars(select(Task.state).where(Task.item_id == item.id)).all()
+    if states and all(state == "done" for state in states) and item.state == "implementing":
+        fire_item_event(item, "close", None, {"version": item.version}, via=agenda_item.BY_SYSTEM)
+
+
+def _bump(task: Task, event: str, from_state: str, user: User, fields: dict) -> None:
+    task.version += 1
+    task.updated_at = utcnow()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Stale(_("Someone else changed this task meanwhile; reload it."), version=task.version) from None
+    record("task", task.id, event, from_state, task.state, user, fields)
+
+
+def _check_version(task: Task, version) -> None:
+    if version in (None, ""):
+        raise InvalidInput({"version": _("Required: the version you last saw.")})
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        raise InvalidInput({"version": _("Must be a whole number.")}) from None
+    if version != task.version:
+        raise Stale(_("This task has changed since you loaded it; reload it."), version=task.version)
+
+
+def _fields(event: workflow.Event, task: Task, data: dict) -> dict:
+    errors, fields = {}, {}
+    for name in event.carries:
+        if name in ("lead_unit", "responsible_units"):
+            continue
+        if name == "new_deadline":
+            new = _date(data, name, errors)
+            if new and new <= task.deadline:
+                errors[name] = _("Must be later than the current deadline (%(d)s).", d=task.deadline.isoformat())
+            fields[name] = new.isoformat() if new else None
+        else:
+            fields[name] = _text(data, name, errors)
+    if event.name == "adjust_units":
+        lead, responsible = _units(data, errors)
+        if lead is not None and not errors:
+            fields.update(_lead=lead, _responsible=responsible, lead_unit=lead.code,
+                          responsible_units=[u.code for u in responsible])  # fmt: skip
+    if errors:
+        raise InvalidInput(errors)
+    return fields
+
+
+def _units(data: dict, errors: dict) -> tuple[Unit | None, list[Unit]]:
+    lead = unit_by_code(data["lead_unit"]) if isinstance(data.get("lead_unit"), str) else None
+    if lead is None:
+        errors["lead_unit"] = _("Choose the lead unit by its code.")
+    codes = data.get("responsible_units") or []
+    if isinstance(codes, str):
+        codes = [code for code in codes.replace(",", " ").split() if code]
+    responsible = [unit_by_code(code) if isinstance(code, str) else None for code in codes]
+    if not isinstance(codes, list) or None in responsible:
+        errors["responsible_units"] = _("Unknown unit code(s).")
+        responsible = []
+    responsible = [u for u in dict.fromkeys(responsible) if u is not lead]
+    return lead, responsible
+
+
+def _text(data: dict, name: str, errors: dict) -> str:
+    value = data.get(name)
+    if not isinstance(value, str) or not value.strip():
+        errors[name] = _("Required.")
+        return ""
+    if len(value) > NOTE_LIMIT:
+        errors[name] = _("At most %(n)d characters.", n=NOTE_LIMIT)
+    return value.strip()
+
+
+def _date(data: dict, name: str, errors: dict) -> date | None:
+    try:
+        return date.fromisoformat(str(data.get(name) or ""))
+    except ValueError:
+        errors[name] = _("Give a date such as 2026-12-31.")
+        return None
