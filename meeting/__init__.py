@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     from meeting.notifications import views as notification_views
     from meeting.notifications.operations import unread_count
     from meeting.tasks import models as task_models  # noqa: F401
+    from meeting.tasks import views as task_views
 
     db.init_app(app)
     database.init_app(app)
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(delegation_views.bp)
     app.register_blueprint(notification_views.bp)
+    app.register_blueprint(task_views.bp)
     csrf.exempt(api_bp)  # the API authenticates each request by bearer token, not cookie
     app.register_blueprint(api_bp)
 
@@ -60,6 +62,7 @@ def init_app(app: Flask) -> None:
 
         from workflows import agenda_item
         from workflows import meeting as meeting_workflow
+        from workflows import task as task_workflow
         from workflows.roles import ROLES
 
         return {
@@ -74,6 +77,10 @@ def init_app(app: Flask) -> None:
             "MEETING_EVENTS": meeting_workflow.EVENTS,
             "MEETING_RECORDS": meeting_workflow.RECORD_LABELS,
             "ITEM_RECORDS": agenda_item.RECORD_LABELS,
+            "TASK_STATES": task_workflow.STATES,
+            "TASK_EVENTS": task_workflow.EVENTS,
+            "TASK_FIELDS": task_workflow.FIELD_LABELS,
+            "TASK_WARNINGS": task_workflow.WARNINGS,
             "ATTENDANCE": meeting_workflow.ATTENDANCE,
             "unread": lambda: unread_count(current_user) if current_user.is_authenticated else 0,
         }

@@ -3,6 +3,7 @@
 from meeting.api import bp
 from workflows import agenda_item
 from workflows import meeting as meeting_workflow
+from workflows import task as task_workflow
 from workflows.roles import ROLES
 
 
@@ -139,6 +140,7 @@ def document() -> dict:
                 },
             },
             **meeting_paths(),
+            **task_paths(),
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -230,6 +232,23 @@ def document() -> dict:
                         "id": {"type": "integer"}, "kind": text, "title": text, "body": text,
                         "link": text, "created_at": {"type": "string", "format": "date-time"},
                         "read_at": {"type": ["string", "null"], "format": "date-time"},
+                    },
+                },
+                "Task": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"}, "item_id": {"type": "integer"},
+                        "lead_unit": text, "responsible_units": {"type": "array", "items": text},
+                        "description": text,
+                        "deadline": {"type": "string", "format": "date"},
+                        "original_deadline": {"type": "string", "format": "date"},
+                        "working_days": {"type": ["integer", "null"]},
+                        "state": {"type": "string", "enum": list(task_workflow.STATES)},
+                        "version": {"type": "integer"}, "overdue": {"type": "boolean"},
+                        "warning": {"type": "string", "enum": list(task_workflow.WARNINGS)},
+                        "available_events": {"type": "array", "items": text},
+                        "reports": {"type": "array"},
+                        "history": {"type": "array", "items": _ref("History")},
                     },
                 },
                 "Item": {
@@ -339,6 +358,33 @@ def meeting_paths() -> dict:
             "parameters": [{"name": "notification_id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
             "post": _op("Mark a notification read", {"200": _json(_ref("Notification"))}),
+        },
+    }  # fmt: skip
+
+
+def task_paths() -> dict:
+    task = {"200": _json(_ref("Task"))}
+    task_id = {"name": "task_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    query = [
+        {"name": name, "in": "query", "schema": {"type": "string"}}
+        for name in ("unit", "state", "overdue", "warning", "due_within", "meeting", "year", "sort")
+    ]
+    return {
+        "/items/{item_id}/tasks": {
+            "parameters": [ITEM_ID],
+            "get": _op("Tasks of an item", {"200": _json(_page_of("Task"))}, errors=COMMON_ERRORS),
+            "post": _op("Assign a task (lead_unit, responsible_units, deadline or working_days, "
+                        "description)", {"201": _json(_ref("Task"), "Created")}, {"type": "object"}),
+        },
+        "/tasks": {
+            "get": {**_op("The supervision ledger", {"200": _json(_page_of("Task"))},
+                          errors=COMMON_ERRORS), "parameters": [*PAGING, *query]},
+        },
+        "/tasks/{task_id}": {"parameters": [task_id], "get": _op("One task", task)},
+        "/tasks/{task_id}/events/{event}": {
+            "parameters": [task_id, {"name": "event", "in": "path", "required": True,
+                           "schema": {"type": "string", "enum": list(task_workflow.EVENTS)}}],
+            "post": _op("Fire a task event", task, _ref("EventBody")),
         },
     }  # fmt: skip
 

@@ -24,6 +24,7 @@ from meeting.items.operations import (
     update_item,
 )
 from meeting.items.queries import SORTS, filtered, visible_items
+from meeting.items.serialize import tasks_of
 from workflows import agenda_item as workflow
 from workflows.roles import LIAISON, OFFICE
 
@@ -140,6 +141,7 @@ def show(item_id: int, errors: dict | None = None, status: int = 200):
         history=history_of("item", item.id),
         diagram=mermaid(workflow, item.state),
         can_edit=can_edit(item, current_user),
+        tasks=tasks_of(item),
         errors=errors or {},
         entered=request.form,
     ), status

@@ -71,7 +71,15 @@ def create_bulletin(user: User | None, start: date, end: date) -> Bulletin:
                         created_by=user, created_at=utcnow())  # fmt: skip
     db.session.add(bulletin)
     db.session.flush()
-    record("bulletin", bulletin.id, "draft", None, "draft", user, {"period": bulletin.figures["period"]})
+    record(
+        "bulletin",
+        bulletin.id,
+        "draft",
+        None,
+        "draft",
+        user,
+        {"period": bulletin.figures["period"]},
+    )
     return bulletin
 
 
@@ -80,13 +88,23 @@ def publish_bulletin(bulletin: Bulletin, user: User) -> Bulletin:
     if user.role != OFFICE:
         raise Forbidden(_("Only the joint meeting office issues bulletins."))
     if bulletin.published_at is not None:
-        raise InvalidTransition(_("This bulletin is already published."), state="published", available_events=[])
+        raise InvalidTransition(
+            _("This bulletin is already published."), state="published", available_events=[]
+        )
     now = utcnow()
     year = local(now).year
     last = db.session.scalar(select(func.max(Bulletin.number)).where(Bulletin.year == year))
     bulletin.year, bulletin.number, bulletin.published_at = year, (last or 0) + 1, now
     db.session.flush()
-    record("bulletin", bulletin.id, "publish", "draft", "published", user, {"number": bulletin_name(bulletin)})
+    record(
+        "bulletin",
+        bulletin.id,
+        "publish",
+        "draft",
+        "published",
+        user,
+        {"number": bulletin_name(bulletin)},
+    )
     notify([*all_unit_liaisons(), *users_with_roles(GENERAL_CONVENER, CONVENER)], "bulletin_published",
            _("Progress bulletin %(name)s", name=bulletin_name(bulletin)), "", f"/bulletins/{bulletin.id}")  # fmt: skip
     return bulletin
@@ -104,14 +122,24 @@ def docx_bytes(bulletin: Bulletin) -> bytes:
     doc = Document()
     _line(doc, f"{charter.name}", 22, center=True)
     _line(doc, f"工作进展通报({bulletin_name(bulletin)})", 18, center=True)
-    _line(doc, f"统计期间:{figures_['period'][0]} 至 {figures_['period'][1]};截至 {figures_['as_of']}。", 14)
+    _line(
+        doc,
+        f"统计期间:{figures_['period'][0]} 至 {figures_['period'][1]};截至 {figures_['as_of']}。",
+        14,
+    )
     _line(doc, "一、议题办理情况", 16)
-    states = "、".join(f"{_(agenda_item.STATES[s])}{n}项" for s, n in figures_["items_by_state"].items())
+    states = "、".join(
+        f"{_(agenda_item.STATES[s])}{n}项" for s, n in figures_["items_by_state"].items()
+    )
     _line(doc, states or "本期无议题。", 14)
     _line(doc, "二、各单位任务落实情况", 16)
     table = doc.add_table(rows=1, cols=6)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["牵头单位", "任务数", "已交办", "办理中", "已办结", "超期"], strict=True):
+    for cell, text in zip(
+        table.rows[0].cells,
+        ["牵头单位", "任务数", "已交办", "办理中", "已办结", "超期"],
+        strict=True,
+    ):
         cell.text = text
     for row in figures_["tasks_by_unit"]:
         if row["total"]:
@@ -121,7 +149,9 @@ def docx_bytes(bulletin: Bulletin) -> bytes:
                 cell.text = str(value)
     _line(doc, "三、超期任务", 16)
     for task in figures_["overdue"]:
-        _line(doc, f"{task['unit']}:{task['item']}(期限{task['deadline']},超期{task['days']}天)", 14)
+        _line(
+            doc, f"{task['unit']}:{task['item']}(期限{task['deadline']},超期{task['days']}天)", 14
+        )
     if not figures_["overdue"]:
         _line(doc, "本期无超期任务。", 14)
     buffer = io.BytesIO()

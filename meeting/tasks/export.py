@@ -52,7 +52,9 @@ def ledger_xlsx(tasks: list[Task], today: date) -> bytes:
         for cell in (row[6], row[7], row[8], row[11]):
             cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKL", (6, 30, 40, 18, 30, 10, 12, 12, 12, 10, 9, 12), strict=True):
+    for column, width in zip(
+        "ABCDEFGHIJKL", (6, 30, 40, 18, 30, 10, 12, 12, 12, 10, 9, 12), strict=True
+    ):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

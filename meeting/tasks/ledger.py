@@ -91,13 +91,17 @@ def ledger_query(filters: Filters, today: date, rules: dict, viewer: User) -> Se
         until = today + timedelta(days=filters.due_within)
         query = query.where(open_, Task.deadline >= today, Task.deadline <= until)
     if filters.meeting:
-        query = query.where(Task.item_id.in_(select(Item.id).where(Item.meeting_id == filters.meeting)))
+        query = query.where(
+            Task.item_id.in_(select(Item.id).where(Item.meeting_id == filters.meeting))
+        )
     if filters.year:
         start = day_start_utc(date(filters.year, 1, 1))
-        query = query.where(Task.assigned_at >= start, Task.assigned_at < day_start_utc(date(filters.year + 1, 1, 1)))
+        query = query.where(
+            Task.assigned_at >= start,
+            Task.assigned_at < day_start_utc(date(filters.year + 1, 1, 1)),
+        )
     return query.order_by(*SORTS[filters.sort])
 
 
 def _involves(unit_id: int):
     return or_(Task.lead_unit_id == unit_id, Task.responsible_units.any(Unit.id == unit_id))
-

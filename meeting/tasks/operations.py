@@ -48,7 +48,9 @@ def available_events(task: Task, user: User) -> list[str]:
 
 def warning_of(task: Task, today: date | None = None) -> str:
     left = days_left(task.deadline, task.state == "done", today or county_today())
-    return workflow.warning(left, rules().get("deadline_warning_days", 0), rules().get("escalation_days", 1))
+    return workflow.warning(
+        left, rules().get("deadline_warning_days", 0), rules().get("escalation_days", 1)
+    )
 
 
 def is_overdue(task: Task, today: date | None = None) -> bool:
@@ -61,7 +63,9 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
         raise Forbidden(_("Only the joint meeting office assigns tasks."))
     if item.state not in ("adopted", "implementing"):
         raise InvalidTransition(
-            _("Only an adopted item is carried out by tasks."), state=item.state, available_events=[]
+            _("Only an adopted item is carried out by tasks."),
+            state=item.state,
+            available_events=[],
         )
     errors = {}
     lead, responsible = _units(data, errors)
@@ -98,7 +102,9 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
         fire_item_event(item, "start_implementation", None, {"version": item.version},
                         via=agenda_item.BY_SYSTEM)  # fmt: skip
     title = _("New task: %(item)s", item=item.title)
-    notify(liaisons_of([lead, *responsible]), "task_assigned", title, description, f"/tasks/{task.id}")
+    notify(
+        liaisons_of([lead, *responsible]), "task_assigned", title, description, f"/tasks/{task.id}"
+    )
     return task
 
 
@@ -107,7 +113,9 @@ def fire_task_event(task: Task, name: str, user: User, data: dict) -> Task:
     event = workflow.EVENTS.get(name)
     if event is None:
         raise UnknownEvent(_("There is no event %(name)s.", name=name))
-    if not workflow.may_fire(event, user.role == OFFICE, is_lead(task, user), is_responsible(task, user)):
+    if not workflow.may_fire(
+        event, user.role == OFFICE, is_lead(task, user), is_responsible(task, user)
+    ):
         raise Forbidden(_("Your role or unit may not do this."))
     pending = task.extension_date is not None
     if task.state not in event.sources or not workflow.extension_allows(name, pending):
@@ -170,7 +178,9 @@ def _on_request_extension(task: Task, user: User, fields: dict) -> None:
 
 
 def _on_grant_extension(task: Task, user: User, fields: dict) -> None:
-    fields.update(old_deadline=task.deadline.isoformat(), new_deadline=task.extension_date.isoformat())
+    fields.update(
+        old_deadline=task.deadline.isoformat(), new_deadline=task.extension_date.isoformat()
+    )
     task.deadline = task.extension_date
     task.extension_date = task.extension_reason = None
     notify(liaisons_of([task.lead_unit]), "extension_granted",
@@ -210,7 +220,9 @@ def _bump(task: Task, event: str, from_state: str, user: User, fields: dict) -> 
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise Stale(_("Someone else changed this task meanwhile; reload it."), version=task.version) from None
+        raise Stale(
+            _("Someone else changed this task meanwhile; reload it."), version=task.version
+        ) from None
     record("task", task.id, event, from_state, task.state, user, fields)
 
 
@@ -222,7 +234,9 @@ def _check_version(task: Task, version) -> None:
     except (TypeError, ValueError):
         raise InvalidInput({"version": _("Must be a whole number.")}) from None
     if version != task.version:
-        raise Stale(_("This task has changed since you loaded it; reload it."), version=task.version)
+        raise Stale(
+            _("This task has changed since you loaded it; reload it."), version=task.version
+        )
 
 
 def _fields(event: workflow.Event, task: Task, data: dict) -> dict:
@@ -233,7 +247,9 @@ def _fields(event: workflow.Event, task: Task, data: dict) -> dict:
         if name == "new_deadline":
             new = _date(data, name, errors)
             if new and new <= task.deadline:
-                errors[name] = _("Must be later than the current deadline (%(d)s).", d=task.deadline.isoformat())
+                errors[name] = _(
+                    "Must be later than the current deadline (%(d)s).", d=task.deadline.isoformat()
+                )
             fields[name] = new.isoformat() if new else None
         else:
             fields[name] = _text(data, name, errors)

@@ -34,8 +34,13 @@ def task_json(task: Task, user: User, today: date | None = None, with_history: b
         "assigned_at": iso(task.assigned_at),
         "completed_at": iso(task.completed_at),
         "reports": [
-            {"kind": r.kind, "unit": r.unit.code if r.unit else None, "author": r.author.username,
-             "text": r.text, "at": iso(r.created_at)}
+            {
+                "kind": r.kind,
+                "unit": r.unit.code if r.unit else None,
+                "author": r.author.username,
+                "text": r.text,
+                "at": iso(r.created_at),
+            }
             for r in task.reports
         ],  # fmt: skip
     }

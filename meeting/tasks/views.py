@@ -1,0 +1,220 @@
+"""Task pages: assigning, the task page, the ledger and its Excel export, bulletins."""
+
+import io
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from meeting.accounts.permissions import roles_required, signed_in
+from meeting.charter.models import Charter
+from meeting.errors import InvalidInput, WorkflowError
+from meeting.extensions import db
+from meeting.history import history_of
+from meeting.items.models import Item
+from meeting.items.operations import can_view, rules
+from meeting.tasks import bulletins as bulletin_ops
+from meeting.tasks.deadlines import county_today
+from meeting.tasks.export import ledger_xlsx
+from meeting.tasks.ledger import Filters, ledger_query
+from meeting.tasks.models import Bulletin, Task
+from meeting.tasks.operations import (
+    assign_task,
+    available_events,
+    fire_task_event,
+    is_overdue,
+    warning_of,
+)
+from workflows import task as workflow
+from workflows.roles import LIAISON, OFFICE
+
+bp = Blueprint("tasks", __name__)
+
+
+@bp.route("/items/<int:item_id>/tasks/new", methods=["GET", "POST"])
+@roles_required(OFFICE)
+def assign(item_id: int):
+    item = db.session.get(Item, item_id)
+    if item is None or not can_view(item, current_user):
+        abort(404)
+    errors, status = {}, 200
+    if request.method == "POST":
+        data = {
+            "lead_unit": request.form.get("lead_unit"),
+            "responsible_units": request.form.getlist("responsible_units"),
+            "description": request.form.get("description", ""),
+        }
+        if request.form.get("deadline_kind") == "working_days":
+            data["working_days"] = request.form.get("working_days")
+        else:
+            data["deadline"] = request.form.get("deadline")
+        try:
+            task = assign_task(item, current_user, data)
+        except InvalidInput as error:
+            db.session.rollback()
+            errors, status = error.fields, 422
+        except WorkflowError as error:
+            db.session.rollback()
+            flash(error.message, "warning")
+            return redirect(url_for("items.show", item_id=item_id))
+        else:
+            db.session.commit()
+            flash(_("Task assigned."), "success")
+            return redirect(url_for("tasks.show", task_id=task.id))
+    return render_template("tasks/assign.html", item=item, units=Charter.current().active_units,
+                           errors=errors, form=request.form), status  # fmt: skip
+
+
+@bp.get("/tasks/<int:task_id>")
+@signed_in
+def show(task_id: int, status: int = 200, errors: dict | None = None):
+    task = _visible_or_404(task_id)
+    return render_template(
+        "tasks/show.html",
+        task=task,
+        events=[workflow.EVENTS[e] for e in available_events(task, current_user)],
+        history=history_of("task", task.id),
+        warning=warning_of(task),
+        overdue=is_overdue(task),
+        units=Charter.current().active_units,
+        errors=errors or {},
+    ), status
+
+
+@bp.post("/tasks/<int:task_id>/events/<event>")
+@signed_in
+def fire(task_id: int, event: str):
+    task = _visible_or_404(task_id)
+    data = {key: value for key, value in request.form.items() if key not in ("csrf_token", "back")}
+    if event == "adjust_units":
+        data["responsible_units"] = request.form.getlist("responsible_units")
+    try:
+        fire_task_event(task, event, current_user, data)
+    except InvalidInput as error:
+        db.session.rollback()
+        flash("; ".join(error.fields.values()), "danger")
+        return show(task_id, status=422, errors=error.fields)
+    except WorkflowError as error:
+        db.session.rollback()
+        if error.status == 404:
+            abort(404)
+        flash(error.message, "warning")
+        return show(task_id, status=error.status)
+    db.session.commit()
+    flash(_("Done: %(event)s.", event=_(workflow.EVENTS[event].label)), "success")
+    if request.form.get("back") == "ledger":
+        return redirect(request.referrer or url_for("tasks.ledger"))
+    return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.get("/tasks/")
+@signed_in
+def ledger():
+    """督办台账: every task (a liaison: their unit's), filtered, sorted and paged."""
+    filters = _filters_or_defaults()
+    today = county_today()
+    query = ledger_query(filters, today, rules(), current_user)
+    page = db.paginate(query, per_page=20, error_out=False)
+    return render_template("tasks/ledger.html", page=page, filters=filters, today=today,
+                           units=Charter.current().active_units, warning_of=warning_of,
+                           heading=_("My unit's tasks") if current_user.role == LIAISON else _("Supervision ledger"))  # fmt: skip
+
+
+@bp.get("/tasks/export.xlsx")
+@signed_in
+def export():
+    """The ledger with the same filters, as an Excel workbook."""
+    filters = _filters_or_defaults()
+    today = county_today()
+    tasks = db.session.scalars(ledger_query(filters, today, rules(), current_user)).all()
+    return send_file(
+        io.BytesIO(ledger_xlsx(tasks, today)),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"督办台账-{today.isoformat()}.xlsx",
+    )
+
+
+@bp.get("/bulletins/")
+@signed_in
+def bulletins():
+    rows = db.session.scalars(select(Bulletin).order_by(Bulletin.id.desc())).all()
+    visible = [b for b in rows if b.published_at or current_user.role == OFFICE]
+    today = county_today()
+    return render_template("tasks/bulletins.html", bulletins=visible, name=bulletin_ops.bulletin_name,
+                           default_start=today.replace(day=1), default_end=today)  # fmt: skip
+
+
+@bp.post("/bulletins/")
+@roles_required(OFFICE)
+def new_bulletin():
+    try:
+        start = date.fromisoformat(request.form.get("period_start", ""))
+        end = date.fromisoformat(request.form.get("period_end", ""))
+        bulletin = bulletin_ops.create_bulletin(current_user, start, end)
+    except (ValueError, InvalidInput):
+        db.session.rollback()
+        flash(_("Give a period: a start date not after the end date."), "danger")
+        return redirect(url_for("tasks.bulletins"))
+    db.session.commit()
+    return redirect(url_for("tasks.bulletin", bulletin_id=bulletin.id))
+
+
+@bp.get("/bulletins/<int:bulletin_id>")
+@signed_in
+def bulletin(bulletin_id: int):
+    item = _bulletin_or_404(bulletin_id)
+    return render_template(
+        "tasks/bulletin.html", bulletin=item, name=bulletin_ops.bulletin_name(item)
+    )
+
+
+@bp.post("/bulletins/<int:bulletin_id>/publish")
+@roles_required(OFFICE)
+def publish_bulletin(bulletin_id: int):
+    item = _bulletin_or_404(bulletin_id)
+    try:
+        bulletin_ops.publish_bulletin(item, current_user)
+    except WorkflowError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("Bulletin published to every unit."), "success")
+    return redirect(url_for("tasks.bulletin", bulletin_id=bulletin_id))
+
+
+@bp.get("/bulletins/<int:bulletin_id>.docx")
+@signed_in
+def bulletin_docx(bulletin_id: int):
+    item = _bulletin_or_404(bulletin_id)
+    return send_file(
+        io.BytesIO(bulletin_ops.docx_bytes(item)),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        as_attachment=True,
+        download_name=f"工作进展通报-{bulletin_ops.bulletin_name(item)}.docx",
+    )
+
+
+def _bulletin_or_404(bulletin_id: int) -> Bulletin:
+    item = db.session.get(Bulletin, bulletin_id)
+    if item is None or (item.published_at is None and current_user.role != OFFICE):
+        abort(404)
+    return item
+
+
+def _visible_or_404(task_id: int) -> Task:
+    task = db.session.get(Task, task_id)
+    if task is None or (current_user.role == LIAISON and current_user.unit_id not in task.unit_ids):
+        abort(404)
+    return task
+
+
+def _filters_or_defaults() -> Filters:
+    try:
+        return Filters.from_args(request.args)
+    except InvalidInput as error:
+        flash("; ".join(error.fields.values()), "warning")
+        return Filters()
