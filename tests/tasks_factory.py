@@ -13,7 +13,8 @@ PATH = {
     "done": [("accept", "lead", {}), ("request_completion", "lead", {"report": "已完成"}),
              ("confirm", "office", {})],
 }  # fmt: skip
-LEAD_LIAISON = "liaison-edu"  # tasks are led by education-sports unless told otherwise
+# The liaisons of tests.conftest.USERS by unit; tasks are led by education-sports unless told.
+LIAISON_OF = {"education-sports": "liaison-edu", "civil-affairs": "liaison-civil"}
 
 
 def make_task(app, state: str = "assigned", item_id: int | None = None, **fields) -> int:
@@ -24,7 +25,7 @@ def make_task(app, state: str = "assigned", item_id: int | None = None, **fields
                 "deadline": "2099-12-31", "description": "建设心理辅导站", **fields}  # fmt: skip
         task = assign_task(item, user("office"), data)
         for event, who, body in PATH[state]:
-            actor = user(LEAD_LIAISON if who == "lead" else who)
+            actor = user(LIAISON_OF[data["lead_unit"]] if who == "lead" else who)
             fire_task_event(task, event, actor, {**body, "version": task.version})
         db.session.commit()
         return task.id

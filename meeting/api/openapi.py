@@ -182,7 +182,10 @@ def document() -> dict:
                     "required": ["version"],
                     "properties": {
                         "version": {"type": "integer"},
-                        **{name: text for name in ("comment", "reason", "opinion", "resolution")},
+                        **{name: text for name in ("comment", "reason", "opinion", "resolution",
+                                                   "text", "report", "message", "lead_unit")},
+                        "responsible_units": {"type": "array", "items": text},
+                        "new_deadline": {"type": "string", "format": "date"},
                         "meeting_id": {"type": "integer"},
                     },
                 },

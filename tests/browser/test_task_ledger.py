@@ -1,0 +1,59 @@
+"""The lead unit reports and asks to close a task; the office confirms it in the ledger,
+filters the ledger to overdue tasks and downloads the Excel file."""
+
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from meeting.extensions import db
+from meeting.tasks.models import Task
+from tests.browser.conftest import sign_in
+from tests.tasks_factory import make_task
+
+pytestmark = pytest.mark.browser
+
+
+def test_progress_completion_and_the_ledger(page, live_server, app, tmp_path):
+    task_id = make_task(app, "assigned", description="建设心理辅导站")
+    late = make_task(app, "in_progress", description="开展假期关爱活动", lead_unit="civil-affairs",
+                     responsible_units=[])  # fmt: skip
+    with app.app_context():  # a task whose deadline has passed
+        db.session.execute(db.update(Task).where(Task.id == late)
+                           .values(deadline=date(2021, 3, 1), original_deadline=date(2021, 3, 1)))  # fmt: skip
+        db.session.commit()
+
+    sign_in(page, live_server, "liaison-edu")
+    page.get_by_role("link", name="本单位任务").click()
+    page.locator(f"#ledger tr[data-task='{task_id}'] a").first.click()
+    page.locator("form[data-event=accept]").get_by_role("button").click()
+    expect(page.locator("#task-state")).to_contain_text("办理中")
+    report = page.locator("form[data-event=report_progress]")
+    report.get_by_label("进展情况").fill("已完成选址和设计。")
+    report.get_by_role("button").click()
+    expect(page.locator("#reports")).to_contain_text("已完成选址和设计。")
+    completion = page.locator("form[data-event=request_completion]")
+    completion.get_by_label("办结报告").fill("心理辅导站已建成并投入使用。")
+    completion.get_by_role("button").click()
+    expect(page.locator("#task-state")).to_contain_text("申请办结")
+    page.get_by_role("button", name="退出").click()
+
+    sign_in(page, live_server, "office")
+    page.get_by_role("link", name="督办台账").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"tr[data-task='{task_id}'] form.confirm-done button").click()
+    expect(page.locator(f"tr[data-task='{task_id}']")).to_contain_text("已办结")
+
+    page.locator("#ledger-filters input[name=overdue]").check()
+    page.locator("#ledger-filters").get_by_role("button", name="筛选").click()
+    expect(page.locator("#ledger tbody tr")).to_have_count(1)
+    expect(page.locator(f"#ledger tr[data-task='{late}']")).to_contain_text("严重超期")
+    with page.expect_download() as download:
+        page.locator("#export").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    download.value.save_as(tmp_path / "ledger.xlsx")
+    rows = list(load_workbook(tmp_path / "ledger.xlsx").active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == [late]
+    assert rows[1][3] == "县民政局"
+    page.screenshot(path=str(live_server.artifacts / "ledger-overdue.png"), full_page=True)
