@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from config.settings import DEFAULT_CHARTER, database_url, settings_for
+from config.settings import DEFAULT_CHARTER, database_url, from_environment, settings_for
 
 
 def create_app(config: str | dict | None = None) -> Flask:
@@ -24,6 +24,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)
     app.config["LIANXI_CHARTER"] = os.environ.get("LIANXI_CHARTER") or str(DEFAULT_CHARTER)
     app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    app.config.update(from_environment())
     if os.environ.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     app.config.update(overrides)

@@ -31,6 +31,19 @@ class BaseConfig:
     MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024  # a request larger than this is refused (413)
     SECRET_KEY_REQUIRED = False
+    # E-mail copies of notifications (off by default); MAIL_* environment variables override.
+    MAIL_ENABLED = False
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = "lianxi@localhost"
+    PUBLIC_URL = "http://127.0.0.1:5000"  # links in e-mails
+    # The scheduler: how often the checks run, and how late a missed run may still run once.
+    SCHEDULER_INTERVAL_SECONDS = 600
+    SCHEDULER_MAIL_SECONDS = 60
+    SCHEDULER_MISFIRE_GRACE_SECONDS = 24 * 3600
 
 
 class DevelopmentConfig(BaseConfig):
@@ -77,3 +90,27 @@ def database_url(instance_path: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+ENVIRONMENT_SETTINGS = {
+    # variable: how to read it
+    "MAIL_ENABLED": lambda v: v.lower() in ("1", "true", "yes", "on"),
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": lambda v: v.lower() in ("1", "true", "yes", "on"),
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_FROM": str,
+    "PUBLIC_URL": str,
+    "SCHEDULER_INTERVAL_SECONDS": int,
+}
+
+
+def from_environment() -> dict:
+    """The settings given as environment variables (LIANXI_ prefix optional)."""
+    found = {}
+    for name, parse in ENVIRONMENT_SETTINGS.items():
+        value = os.environ.get(f"LIANXI_{name}", os.environ.get(name))
+        if value is not None:
+            found[name] = parse(value)
+    return found

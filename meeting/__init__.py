@@ -19,9 +19,11 @@ def init_app(app: Flask) -> None:
     from meeting.meetings import delegation_views
     from meeting.meetings import models as meeting_models  # noqa: F401
     from meeting.meetings import views as meeting_views
+    from meeting.notifications import mail  # noqa: F401 (models)
     from meeting.notifications import models as notification_models  # noqa: F401
     from meeting.notifications import views as notification_views
     from meeting.notifications.operations import unread_count
+    from meeting.scheduler import reminders  # noqa: F401 (models)
     from meeting.tasks import models as task_models  # noqa: F401
     from meeting.tasks import views as task_views
 

@@ -4,6 +4,7 @@ Each exits 0 on success and 2 with a one-line reason on bad input, changing noth
 """
 
 import secrets
+from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
@@ -20,6 +21,7 @@ from workflows.roles import ROLES
 charter_cli = AppGroup("charter", help="Load and inspect the joint meeting's charter.")
 users_cli = AppGroup("users", help="Create accounts and API tokens.")
 demo_cli = AppGroup("demo", help="Demo data for trying Lianxi out.")
+scheduler_cli = AppGroup("scheduler", help="The scheduler: reminders and e-mail.")
 
 
 def fail(message: str) -> None:
@@ -60,10 +62,11 @@ def charter_units():
 @click.option("--unit", "unit_code", help="Member unit code (required for liaison)")
 @click.option("--password", required=True)
 @click.option("--name", "display_name", default="", help="Display name")
-def users_create(username, role, unit_code, password, display_name):
+@click.option("--email", default=None, help="Address for e-mail copies of notifications")
+def users_create(username, role, unit_code, password, display_name, email):
     """Create an account."""
     try:
-        user = create_user(username, role, password, unit_code, display_name)
+        user = create_user(username, role, password, unit_code, display_name, email)
     except AccountError as error:
         fail(str(error))
     db.session.commit()
@@ -123,7 +126,49 @@ def demo_accounts():
         click.echo(f"  {username:<14} {password:<14} {role} {unit_code}")
 
 
+@scheduler_cli.command("run")
+def scheduler_run():
+    """Run the scheduler in this process until stopped (one per installation)."""
+    from meeting.scheduler.runner import run_forever
+
+    run_forever(current_app._get_current_object())
+
+
+@scheduler_cli.command("tick")
+@click.option(
+    "--at", "at", default=None, help='County time, e.g. "2026-11-01 09:00" (default: now)'
+)
+def scheduler_tick(at):
+    """Run every check once as of AT, and send queued e-mail."""
+    from meeting.scheduler.runner import tick
+    from meeting.timeutil import COUNTY_TZ, utcnow
+
+    if at:
+        try:
+            moment = datetime.fromisoformat(at).replace(tzinfo=COUNTY_TZ)
+        except ValueError:
+            fail(f'--at {at!r} is not a time such as "2026-11-01 09:00"')
+        now = moment.astimezone(UTC).replace(tzinfo=None)
+    else:
+        now = utcnow()
+    sent = tick(now)
+    click.echo(" ".join(f"{name}={count}" for name, count in sent.items()))
+
+
+@scheduler_cli.command("jobs")
+def scheduler_jobs():
+    """List the scheduler's jobs and their next run."""
+    from meeting.scheduler.runner import list_jobs
+
+    jobs = list_jobs(current_app._get_current_object())
+    if not jobs:
+        click.echo("No jobs stored yet: they are defined when `flask scheduler run` starts.")
+    for job_id, name, next_run in jobs:
+        click.echo(f"{job_id}\t{next_run.isoformat() if next_run else 'paused'}\t{name}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(charter_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(scheduler_cli)

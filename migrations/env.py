@@ -18,6 +18,11 @@ def get_engine():
     return current_app.extensions["migrate"].db.engine
 
 
+def not_the_schedulers(obj, name, type_, reflected, compare_to):
+    """APScheduler creates and owns its job table; Alembic leaves it alone."""
+    return not (type_ == "table" and name == "apscheduler_jobs")
+
+
 def get_engine_url():
     try:
         return get_engine().url.render_as_string(hide_password=False).replace("%", "%%")
@@ -93,7 +98,12 @@ def run_migrations_online():
             # of a referenced table would fail or cascade. The pragma only works outside a
             # transaction, so it goes straight to the driver before Alembic begins one.
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        context.configure(
+            connection=connection,
+            target_metadata=get_metadata(),
+            include_object=not_the_schedulers,
+            **conf_args,
+        )
 
         with context.begin_transaction():
             context.run_migrations()

@@ -26,6 +26,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(30))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     password_hash: Mapped[str] = mapped_column(String(255))

@@ -28,6 +28,7 @@ def create_user(
     password: str,
     unit_code: str | None = None,
     display_name: str = "",
+    email: str | None = None,
 ) -> User:
     """Create an account with ROLE, tied to UNIT_CODE when the role needs a unit."""
     username = username.strip()
@@ -37,6 +38,8 @@ def create_user(
         raise AccountError(f"unknown role {role!r}; use one of: {' '.join(ROLES)}")
     if len(password) < 8:
         raise AccountError("password must be at least 8 characters")
+    if email is not None and ("@" not in email or len(email) > 200):
+        raise AccountError(f"{email!r} is not an e-mail address")
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise AccountError(f"user {username!r} already exists")
     unit = None
@@ -51,6 +54,7 @@ def create_user(
         role=role,
         unit=unit,
         display_name=display_name,
+        email=email,
         password_hash=generate_password_hash(
             password, method=current_app.config["PASSWORD_HASH_METHOD"]
         ),

@@ -21,6 +21,7 @@ from meeting.errors import (
 from meeting.extensions import db
 from meeting.history import record
 from meeting.items.models import Item
+from meeting.items.notifications import notify_item_event
 from meeting.timeutil import utcnow
 from workflows import agenda_item as workflow
 from workflows.roles import LIAISON
@@ -130,6 +131,7 @@ def fire_event(item: Item, name: str, user: User | None, data: dict,
     if name in ("unschedule", "defer"):  # a deferred item waits for a later meeting
         item.meeting_id = None
     record_change(item, name, from_state, user, fields)
+    notify_item_event(item, name, fields, rules())
     return item
 
 

@@ -1,10 +1,12 @@
 """Send notifications: rows in the caller's transaction, so they commit with the change."""
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from meeting.accounts.models import User
 from meeting.charter.models import Unit
 from meeting.extensions import db
+from meeting.notifications.mail import OutboxMail
 from meeting.notifications.models import Notification
 from meeting.timeutil import utcnow
 from workflows.roles import LIAISON
@@ -14,13 +16,19 @@ def notify(users, kind: str, title: str, body: str = "", link: str = "") -> int:
     """Add one notification per distinct active user; return how many."""
     now = utcnow()
     seen = set()
+    mail = current_app.config["MAIL_ENABLED"]
     for user in users:
         if user.id in seen or not user.active:
             continue
         seen.add(user.id)
-        db.session.add(
-            Notification(user=user, kind=kind, title=title, body=body, link=link, created_at=now)
+        notification = Notification(
+            user=user, kind=kind, title=title, body=body, link=link, created_at=now
         )
+        db.session.add(notification)
+        if mail and user.email:
+            text = f"{body}\n\n{current_app.config['PUBLIC_URL'].rstrip('/')}{link}".strip()
+            db.session.add(OutboxMail(notification=notification, to_address=user.email,
+                                      subject=f"[联席] {title}", body=text, created_at=now))  # fmt: skip
     return len(seen)
 
 

@@ -1,0 +1,42 @@
+"""Who hears of each agenda-item event: those whose action it calls for, and the proposer."""
+
+from flask_babel import gettext as _
+
+from meeting.items.models import Item
+from meeting.notifications.operations import liaisons_of, notify, users_with_roles
+from workflows import agenda_item
+from workflows.roles import OFFICE
+
+PROPOSER, OFFICE_STAFF, APPROVERS = "proposer", "office", "approvers"
+
+# event -> who is told
+RECIPIENTS = {
+    "submit": (OFFICE_STAFF,),
+    "return_for_revision": (PROPOSER,),
+    "decline": (PROPOSER,),
+    "pass_review": (APPROVERS,),
+    "send_back": (OFFICE_STAFF,),
+    "approve": (OFFICE_STAFF, PROPOSER),
+    "adopt": (PROPOSER,),
+    "reject": (PROPOSER,),
+    "defer": (PROPOSER,),
+}
+
+
+def notify_item_event(item: Item, event: str, fields: dict, rules: dict) -> None:
+    groups = RECIPIENTS.get(event, ())
+    if not groups:
+        return
+    users = []
+    if PROPOSER in groups:
+        users += liaisons_of([item.unit])
+    if OFFICE_STAFF in groups:
+        users += users_with_roles(OFFICE)
+    if APPROVERS in groups:
+        users += users_with_roles(*rules.get(agenda_item.APPROVERS, ()))
+    label = _(agenda_item.EVENTS[event].label)
+    note = next(
+        (fields[f] for f in ("comment", "reason", "opinion", "resolution") if fields.get(f)), ""
+    )
+    notify(users, f"item_{event}", _("%(event)s: %(item)s", event=label, item=item.title), note,
+           f"/items/{item.id}")  # fmt: skip

@@ -1,0 +1,163 @@
+"""The scheduler's jobs, each a plain function of the time it runs as (naive UTC `now`).
+
+They read the charter's rules, send what is due through `remind_once`, and flush; the caller
+commits. Running one twice, or in two processes at once, sends nothing twice.
+"""
+
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from meeting.charter.models import Charter
+from meeting.extensions import db
+from meeting.items.models import Item
+from meeting.meetings.models import Meeting
+from meeting.notifications.operations import liaisons_of, notify, users_with_roles
+from meeting.scheduler.reminders import Reminder, already_sent, remind_once
+from meeting.tasks.bulletins import create_bulletin
+from meeting.tasks.deadlines import county_today
+from meeting.tasks.models import Task
+from workflows.roles import CONVENER, GENERAL_CONVENER, OFFICE
+
+HELD_OR_COMING = ("convened", "in_session", "held", "minutes_published")
+
+
+def annual_plenary(now: datetime) -> int:
+    """五(一): a plenary in principle every year. Prompt to plan it at the start of the year;
+    from the configured day, remind every configured interval until one is convened."""
+    rules = Charter.current().rules
+    today = county_today(now)
+    year = today.year
+    plenaries = select(Meeting.state).where(Meeting.kind == "plenary", Meeting.year == year)
+    states = set(db_scalars(plenaries))
+    people = users_with_roles(GENERAL_CONVENER, CONVENER, OFFICE)
+    sent = 0
+    if not states - {"cancelled"}:
+        sent += remind_once(
+            (f"plenary:{year}", "plan", str(year)), people, "plenary_plan",
+            _("Plan this year's plenary meeting (%(year)d)", year=year),
+            _("The charter (五(一)) holds a plenary meeting in principle once a year."),
+            "/meetings/new", now,
+        )  # fmt: skip
+    month, day = map(int, rules["plenary_reminder_from"].split("-"))
+    start = date(year, month, day)
+    if today >= start and not states & set(HELD_OR_COMING):
+        period = (today - start).days // rules["plenary_reminder_every_days"]
+        sent += remind_once(
+            (f"plenary:{year}", "not_convened", str(period)), people, "plenary_reminder",
+            _("No plenary meeting convened yet in %(year)d", year=year),
+            _("The charter (五(一)) holds a plenary meeting in principle once a year."),
+            "/meetings/", now,
+        )  # fmt: skip
+    return sent
+
+
+def task_deadlines(now: datetime) -> int:
+    """Remind the lead unit before the deadline; tell it and the office on the first day
+    overdue; escalate to the conveners after the configured number of days."""
+    rules = Charter.current().rules
+    today = county_today(now)
+    office, conveners = users_with_roles(OFFICE), users_with_roles(CONVENER)
+    sent = 0
+    for task in db_scalars(select(Task).where(Task.state != "done").order_by(Task.id)):
+        left = (task.deadline - today).days
+        subject, period, link = f"task:{task.id}", task.deadline.isoformat(), f"/tasks/{task.id}"
+        lead = liaisons_of([task.lead_unit])
+        title = task.item.title
+        if 0 <= left <= rules["deadline_warning_days"]:
+            sent += remind_once((subject, "due_soon", period), lead, "task_due_soon",
+                                _("Due in %(n)d days: %(item)s", n=left, item=title),
+                                task.description, link, now)  # fmt: skip
+        if left < 0:
+            sent += remind_once((subject, "overdue", period), [*lead, *office], "task_overdue",
+                                _("Overdue: %(item)s", item=title), task.description, link, now)  # fmt: skip
+        if left < -rules["escalation_days"]:
+            sent += remind_once((subject, "escalate", period), conveners, "task_escalated",
+                                _("Overdue more than %(n)d days: %(item)s", n=rules["escalation_days"], item=title),
+                                f"{task.lead_unit.name}:{task.description}", link, now)  # fmt: skip
+    return sent
+
+
+def waiting_items(now: datetime) -> int:
+    """Items waiting longer than the charter allows for review (office) or approval."""
+    rules = Charter.current().rules
+    sent = 0
+    review_due = now - timedelta(days=rules["review_limit_days"])
+    for item in db_scalars(
+        select(Item).where(Item.state == "submitted", Item.submitted_at <= review_due)
+    ):
+        sent += remind_once(
+            (f"item:{item.id}", "review_wait", item.submitted_at.isoformat()),
+            users_with_roles(OFFICE), "review_waiting",
+            _("Waiting for review: %(item)s", item=item.title), item.unit.name, f"/items/{item.id}", now,
+        )  # fmt: skip
+    approval_due = now - timedelta(days=rules["approval_limit_days"])
+    for item in db_scalars(
+        select(Item).where(Item.state == "reviewed", Item.updated_at <= approval_due)
+    ):
+        sent += remind_once(
+            (f"item:{item.id}", "approval_wait", item.updated_at.isoformat()),
+            users_with_roles(*rules["approvers"]), "approval_waiting",
+            _("Waiting for approval: %(item)s", item=item.title), item.unit.name, f"/items/{item.id}", now,
+        )  # fmt: skip
+    return sent
+
+
+def bulletin_draft(now: datetime) -> int:
+    """三(三): each period, a draft progress bulletin of the last period for the office."""
+    period = Charter.current().rules["bulletin_period"]
+    start, end = previous_period(county_today(now), period)
+    key = ("bulletin", period, start.isoformat())
+    if already_sent(key):
+        return 0
+    try:
+        # The reminder row goes first: a second process fails on it before drafting anything.
+        with db.session.begin_nested():
+            db.session.add(
+                Reminder(subject=key[0], reason=key[1], period=key[2], sent_at=now, recipients=0)
+            )
+            db.session.flush()
+            bulletin = create_bulletin(None, start, end)
+            title = _(
+                "Draft progress bulletin for %(start)s – %(end)s",
+                start=start.isoformat(),
+                end=end.isoformat(),
+            )
+            notify(
+                users_with_roles(OFFICE), "bulletin_draft", title, "", f"/bulletins/{bulletin.id}"
+            )
+    except IntegrityError:
+        return 0
+    return 1
+
+
+def previous_period(today: date, period: str) -> tuple[date, date]:
+    """The last whole month, quarter or year before TODAY."""
+    if period == "yearly":
+        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
+    months = 3 if period == "quarterly" else 1
+    first_this = date(today.year, ((today.month - 1) // months) * months + 1, 1)
+    end = first_this - timedelta(days=1)
+    start_month = ((end.month - 1) // months) * months + 1
+    return date(end.year, start_month, 1), end
+
+
+JOBS = {
+    "annual_plenary": annual_plenary,
+    "task_deadlines": task_deadlines,
+    "waiting_items": waiting_items,
+    "bulletin_draft": bulletin_draft,
+}
+
+
+def run_all(now: datetime) -> dict[str, int]:
+    """Every check as of NOW: {job: reminders sent}. The caller commits."""
+    if Charter.current() is None:
+        return {}
+    return {name: job(now) for name, job in JOBS.items()}
+
+
+def db_scalars(query) -> list:
+    return db.session.scalars(query).all()

@@ -1,0 +1,27 @@
+"""After a scheduler tick, the reminded user sees the bell's count and lands on the task."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tests.tasks_factory import make_task
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_reminder_leads_to_its_task(page, live_server, app):
+    task_id = make_task(app, "in_progress", deadline="2099-03-10")
+    sign_in(page, live_server, "liaison-edu")
+    before = int(page.locator("#unread-count").inner_text())
+    result = app.test_cli_runner().invoke(args=["scheduler", "tick", "--at", "2099-03-11 09:00"])
+    assert result.exit_code == 0, result.output
+
+    page.reload()
+    expect(page.locator("#unread-count")).to_have_text(str(before + 1))
+    page.locator("#bell").click()
+    overdue = page.locator("[data-kind=task_overdue]")
+    expect(overdue).to_contain_text("超期:建立留守儿童心理辅导站")
+    overdue.get_by_role("button").click()
+    page.wait_for_url(f"{live_server.url}/tasks/{task_id}")
+    expect(page.locator("h1")).to_contain_text("建立留守儿童心理辅导站")
+    expect(page.locator("#unread-count")).to_have_text(str(before))

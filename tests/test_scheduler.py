@@ -1,0 +1,241 @@
+"""The scheduler's checks with a fixed clock: reminders go out once, at the right county time."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import func, select
+
+from meeting.extensions import db
+from meeting.notifications.models import Notification
+from meeting.scheduler.runner import tick
+from meeting.timeutil import COUNTY_TZ
+from tests.items_factory import make_item, user
+from tests.meetings_factory import make_meeting
+from tests.tasks_factory import make_task
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def at(text: str) -> datetime:
+    """County time TEXT as the naive UTC the jobs take."""
+    return (
+        datetime.fromisoformat(text).replace(tzinfo=COUNTY_TZ).astimezone(UTC).replace(tzinfo=None)
+    )
+
+
+def run_tick(app, when: str) -> dict:
+    with app.app_context():
+        return tick(at(when))
+
+
+def kinds(app, username: str, prefix: str = "") -> list[str]:
+    """The kinds of USERNAME's notifications, oldest first (those starting with PREFIX)."""
+    with app.app_context():
+        query = select(Notification.kind).where(Notification.user_id == user(username).id)
+        found = db.session.scalars(query.order_by(Notification.id))
+        return [kind for kind in found if kind.startswith(prefix)]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_plenary_reminders_once_per_interval_until_convened(app):
+    run_tick(app, "2026-08-31 09:00")
+    assert kinds(app, "general") == ["plenary_plan"]  # the start-of-year prompt, once
+    run_tick(app, "2026-09-01 09:00")
+    for username in ("general", "convener", "office"):
+        assert kinds(app, username, "plenary") == ["plenary_plan", "plenary_reminder"]
+    assert kinds(app, "liaison-edu") == []
+    run_tick(app, "2026-09-01 09:00")
+    run_tick(app, "2026-09-14 23:59")  # the same 14-day interval
+    assert kinds(app, "general").count("plenary_reminder") == 1
+    run_tick(app, "2026-09-15 00:00")
+    assert kinds(app, "general").count("plenary_reminder") == 2
+
+    make_meeting(app, "plenary", "convened", starts_at="2026-10-20T09:00+08:00")
+    run_tick(app, "2026-09-29 09:00")
+    run_tick(app, "2026-10-30 09:00")
+    assert kinds(app, "general").count("plenary_reminder") == 2
+    run_tick(app, "2027-01-02 09:00")
+    assert kinds(app, "general").count("plenary_plan") == 2  # next year's prompt
+
+
+def test_deadline_reminders_at_the_right_county_day(app):
+    make_task(app, "in_progress", deadline="2099-03-10")
+    run_tick(app, "2099-03-04 09:00")  # 6 days before: nothing yet (warning at 5)
+    assert kinds(app, "liaison-edu", "task") == ["task_assigned"]
+    run_tick(app, "2099-03-05 09:00")
+    assert kinds(app, "liaison-edu")[-1] == "task_due_soon"
+    run_tick(app, "2099-03-10 23:59")  # the deadline day itself: not overdue
+    assert "task_overdue" not in kinds(app, "liaison-edu")
+    run_tick(app, "2099-03-11 00:00")
+    assert kinds(app, "liaison-edu")[-1] == "task_overdue"
+    assert kinds(app, "office")[-1] == "task_overdue"
+    run_tick(app, "2099-03-20 09:00")  # 10 days overdue: not yet escalated
+    assert "task_escalated" not in kinds(app, "convener")
+    run_tick(app, "2099-03-21 09:00")  # 11 days: escalated, once
+    run_tick(app, "2099-03-23 09:00")
+    assert kinds(app, "convener").count("task_escalated") == 1
+    assert kinds(app, "liaison-edu").count("task_overdue") == 1
+
+
+def test_waiting_items_remind_the_office_and_the_approvers(app):
+    make_item(app, "submitted")
+    make_item(app, "reviewed")
+    now = datetime.now(COUNTY_TZ)
+    run_tick(app, f"{now.date().replace(year=now.year + 1)} 09:00")
+    assert kinds(app, "office").count("review_waiting") == 1
+    assert kinds(app, "convener").count("approval_waiting") == 1
+    assert kinds(app, "general").count("approval_waiting") == 1
+
+
+def test_a_monthly_bulletin_draft_once(app):
+    run_tick(app, "2026-12-01 08:00")
+    run_tick(app, "2026-12-15 08:00")
+    assert kinds(app, "office").count("bulletin_draft") == 1
+    with app.app_context():
+        from meeting.tasks.models import Bulletin
+
+        drafts = db.session.scalars(select(Bulletin)).all()
+        assert [(b.period_start.isoformat(), b.period_end.isoformat()) for b in drafts] == [
+            ("2026-11-01", "2026-11-30")
+        ]
+
+
+def test_two_ticks_at_the_same_time_send_once(app):
+    make_task(app, "in_progress", deadline="2099-03-10")
+    errors = []
+
+    def tick_in_thread():
+        try:
+            run_tick(app, "2099-03-30 09:00")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=tick_in_thread) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert kinds(app, "liaison-edu").count("task_overdue") == 1
+    assert kinds(app, "convener").count("task_escalated") == 1
+
+
+def test_email_goes_through_smtp_with_a_chinese_subject(app):
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append((envelope.rcpt_tos, envelope.content))
+            return "250 OK"
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app.config.update(MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        with app.app_context():
+            user("liaison-edu").email = "edu@fugu.example"
+            db.session.commit()
+        make_task(app, "in_progress", deadline="2099-03-10")
+        run_tick(app, "2099-03-11 09:00")
+        run_tick(app, "2099-03-12 09:00")  # nothing new, nothing resent
+    finally:
+        controller.stop()
+    to_edu = [m for rcpts, m in inbox.messages if rcpts == ["edu@fugu.example"]]
+    subjects = [str(make_header(decode_header(message_from_bytes(m)["Subject"]))) for m in to_edu]
+    assert subjects[-2:] == [
+        "[联席] 新交办任务:建立留守儿童心理辅导站",
+        "[联席] 超期:建立留守儿童心理辅导站",
+    ]
+    assert len(subjects) == len(set(subjects))  # the second tick resent nothing
+
+
+def test_failed_email_is_retried_without_duplicates(app):
+    app.config.update(MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=1)  # nothing listens
+    with app.app_context():
+        user("liaison-edu").email = "edu@fugu.example"
+        db.session.commit()
+    make_task(app, "assigned")
+    run_tick(app, "2099-01-01 09:00")
+    with app.app_context():
+        from meeting.notifications.mail import OutboxMail
+
+        mail = db.session.scalar(select(OutboxMail))
+        assert mail.sent_at is None and mail.attempts == 1 and mail.last_error
+
+
+@pytest.mark.parametrize("when", ["2026-13-01 09:00", "tomorrow"])
+def test_tick_refuses_a_bad_time(app, when):
+    result = app.test_cli_runner().invoke(args=["scheduler", "tick", "--at", when])
+    assert result.exit_code == 2
+
+
+def test_tick_command(app):
+    result = app.test_cli_runner().invoke(args=["scheduler", "tick", "--at", "2026-09-01 09:00"])
+    assert result.exit_code == 0, result.output
+    assert "annual_plenary=2" in result.output
+
+
+def test_the_scheduler_process_survives_a_restart_without_resending(app, database_url, tmp_path):
+    """`flask scheduler run` as a real process: it fires, is killed, restarts, sends nothing twice."""
+    make_task(app, "in_progress", deadline="2099-03-10")
+    with app.app_context():  # overdue for real, so the live clock has something to send
+        from meeting.tasks.models import Task
+
+        db.session.execute(db.update(Task).values(deadline=datetime(2021, 3, 1).date(),
+                                                  original_deadline=datetime(2021, 3, 1).date()))  # fmt: skip
+        db.session.commit()
+    env = {**os.environ, "DATABASE_URL": database_url, "FLASK_APP": "app", "LIANXI_ENV": "testing",
+           "LIANXI_SCHEDULER_INTERVAL_SECONDS": "1", "LIANXI_INSTANCE_PATH": str(tmp_path)}  # fmt: skip
+
+    def reminders() -> int:
+        with app.app_context():
+            from meeting.scheduler.reminders import Reminder
+
+            db.session.remove()
+            return db.session.scalar(select(func.count()).select_from(Reminder))
+
+    def notifications() -> int:
+        with app.app_context():
+            db.session.remove()
+            return db.session.scalar(select(func.count()).select_from(Notification))
+
+    def run_until(condition, log):
+        process = subprocess.Popen([sys.executable, "-m", "flask", "scheduler", "run"], cwd=ROOT, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+        try:
+            for _ in range(600):
+                if condition():
+                    return
+                if process.poll() is not None:
+                    raise AssertionError(f"scheduler exited: {(tmp_path / 'log').read_text()}")
+                threading.Event().wait(0.1)
+            raise AssertionError(f"scheduler never did it: {(tmp_path / 'log').read_text()}")
+        finally:
+            process.kill()
+            process.wait()
+
+    with (tmp_path / "log").open("w") as log:
+        run_until(lambda: reminders() >= 3, log)  # plan prompt, overdue, escalation
+        sent = notifications()
+        runs = (tmp_path / "log").read_text().count("executed successfully")
+        run_until(
+            lambda: (tmp_path / "log").read_text().count("executed successfully") >= runs + 3, log
+        )
+    assert notifications() == sent
