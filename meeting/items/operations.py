@@ -5,6 +5,7 @@ then changes the item, bumps its version and writes one history row. It flushes;
 commits once. Any refusal raises before anything is written.
 """
 
+from flask import g
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -41,8 +42,11 @@ def is_proposer(item: Item, user: User) -> bool:
 
 
 def rules() -> dict:
-    charter = Charter.current()
-    return charter.rules if charter else {}
+    """The charter's rules of procedure, read once per request (lists ask for them per row)."""
+    if "charter_rules" not in g:
+        charter = Charter.current()
+        g.charter_rules = charter.rules if charter else {}
+    return g.charter_rules
 
 
 def available_events(item: Item, user: User) -> list[str]:

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 
 from meeting.accounts.models import User
 from meeting.charter.loader import unit_by_code
@@ -66,7 +67,16 @@ class Filters:
 
 def ledger_query(filters: Filters, today: date, rules: dict, viewer: User) -> Select:
     """Tasks matching FILTERS as of TODAY; a liaison sees only tasks of their own unit."""
-    query = select(Task).join(Unit, Task.lead_unit_id == Unit.id)
+    query = (
+        select(Task)
+        .join(Unit, Task.lead_unit_id == Unit.id)
+        .options(
+            selectinload(Task.item),
+            selectinload(Task.lead_unit),
+            selectinload(Task.responsible_units),
+            selectinload(Task.reports),
+        )
+    )
     if viewer.role == LIAISON:
         query = query.where(_involves(viewer.unit_id))
     if filters.unit:
