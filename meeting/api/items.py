@@ -3,6 +3,7 @@
 from flask import request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from meeting.api import bp
 from meeting.api.pagination import paginated
@@ -27,7 +28,9 @@ def list_items():
         raise InvalidInput({"sort": _("Choose one of: %(c)s.", c=", ".join(SORTS))})
     query = filtered(
         visible_items(current_user), states, request.args.get("unit"), request.args.get("q"), sort
-    )
+    ).options(
+        selectinload(Item.unit), selectinload(Item.attachments)
+    )  # one query each, not per row
     return paginated(query, lambda item: item_json(item, current_user, with_history=False))
 
 

@@ -1,7 +1,6 @@
 """Which items a user sees, filtered and sorted: shared by the list pages and the API."""
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import selectinload
 
 from meeting.accounts.models import User
 from meeting.charter.models import Unit
@@ -21,12 +20,7 @@ SORTS = {
 
 def visible_items(user: User) -> Select:
     """Items USER may see: everything once submitted, and their own unit's drafts."""
-    # selectinload: one query for the page's units and attachments, not one per row.
-    query = (
-        select(Item)
-        .join(Unit, Item.unit_id == Unit.id)
-        .options(selectinload(Item.unit), selectinload(Item.attachments))
-    )
+    query = select(Item).join(Unit, Item.unit_id == Unit.id)
     if user.role == LIAISON:
         return query.where(or_(Item.submitted_at.is_not(None), Item.unit_id == user.unit_id))
     return query.where(Item.submitted_at.is_not(None))
