@@ -140,3 +140,30 @@ def test_bulletin_counts_equal_the_database(app, client, auth):
         )
     ]
     assert "bulletin_published" in kinds
+
+
+def test_a_progress_report_with_an_attachment(app, client, auth):
+    task_id = make_task(app, "in_progress")
+    auth.login("liaison-civil")
+    response = client.post(
+        f"/tasks/{task_id}/events/report_progress",
+        data={
+            "version": 2,
+            "text": "摸排完成,附名单",
+            "file": (io.BytesIO("名单".encode()), "留守儿童名单.xlsx"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    link = re.search(r'href="(/tasks/\d+/reports/\d+/file)">留守儿童名单.xlsx<', page).group(1)
+    download = client.get(link)
+    assert download.data.decode() == "名单"
+    download.close()
+    refused = client.post(
+        f"/tasks/{task_id}/events/report_progress",
+        data={"version": 3, "text": "x", "file": (io.BytesIO(b"MZ"), "tool.exe")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 422
+    assert task_row(app, task_id)[1] == 3

@@ -10,6 +10,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import FileStorage
 
 from meeting.accounts.models import User
 from meeting.charter.loader import unit_by_code
@@ -24,6 +25,7 @@ from meeting.notifications.operations import liaisons_of, notify, users_with_rol
 from meeting.tasks.deadlines import add_working_days, county_today, days_left
 from meeting.tasks.models import ProgressReport, Task
 from meeting.timeutil import utcnow
+from meeting.uploads import read_upload
 from workflows import agenda_item
 from workflows import task as workflow
 from workflows.roles import LIAISON, OFFICE
@@ -108,8 +110,16 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
     return task
 
 
-def fire_task_event(task: Task, name: str, user: User, data: dict) -> Task:
-    """Fire event NAME on TASK as USER with DATA's fields and DATA["version"]."""
+REPORTING_EVENTS = ("report_progress", "request_completion")
+UPLOAD_FOLDER = "tasks"
+
+
+def fire_task_event(task: Task, name: str, user: User, data: dict,
+                    upload: FileStorage | None = None) -> Task:  # fmt: skip
+    """Fire event NAME on TASK as USER with DATA's fields and DATA["version"].
+
+    A progress or completion report may come with UPLOAD, a file kept with the report.
+    """
     event = workflow.EVENTS.get(name)
     if event is None:
         raise UnknownEvent(_("There is no event %(name)s.", name=name))
@@ -125,11 +135,16 @@ def fire_task_event(task: Task, name: str, user: User, data: dict) -> Task:
         )  # fmt: skip
     _check_version(task, data.get("version"))
     fields = _fields(event, task, data)
+    file = read_upload(upload) if upload and upload.filename and name in REPORTING_EVENTS else None
+    if file:
+        fields["_file"] = file
 
     from_state = task.state
     workflow.fire(task, name)
     EFFECTS.get(name, lambda *args: None)(task, user, fields)
     _bump(task, name, from_state, user, fields)
+    if file:
+        file.store(UPLOAD_FOLDER)
     if name == "confirm":
         _close_item_when_all_done(task.item)
     return task
@@ -137,8 +152,13 @@ def fire_task_event(task: Task, name: str, user: User, data: dict) -> Task:
 
 def _on_report(task: Task, user: User, fields: dict, kind: str = "progress") -> None:
     text = fields["text"] if kind == "progress" else fields["report"]
-    db.session.add(ProgressReport(task=task, unit_id=user.unit_id, author=user, kind=kind,
-                                  text=text, created_at=utcnow()))  # fmt: skip
+    file = fields.pop("_file", None)
+    report = ProgressReport(task=task, unit_id=user.unit_id, author=user, kind=kind, text=text,
+                            created_at=utcnow())  # fmt: skip
+    if file:
+        report.filename, report.stored_name = file.name, file.stored_name
+        fields["file"] = file.name
+    db.session.add(report)
 
 
 def _on_request_completion(task: Task, user: User, fields: dict) -> None:

@@ -19,14 +19,16 @@ from meeting.tasks import bulletins as bulletin_ops
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.export import ledger_xlsx
 from meeting.tasks.ledger import Filters, ledger_query
-from meeting.tasks.models import Bulletin, Task
+from meeting.tasks.models import Bulletin, ProgressReport, Task
 from meeting.tasks.operations import (
+    UPLOAD_FOLDER,
     assign_task,
     available_events,
     fire_task_event,
     is_overdue,
     warning_of,
 )
+from meeting.uploads import upload_folder
 from workflows import task as workflow
 from workflows.roles import LIAISON, OFFICE
 
@@ -91,7 +93,7 @@ def fire(task_id: int, event: str):
     if event == "adjust_units":
         data["responsible_units"] = request.form.getlist("responsible_units")
     try:
-        fire_task_event(task, event, current_user, data)
+        fire_task_event(task, event, current_user, data, request.files.get("file"))
     except InvalidInput as error:
         db.session.rollback()
         flash("; ".join(error.fields.values()), "danger")
@@ -107,6 +109,17 @@ def fire(task_id: int, event: str):
     if request.form.get("back") == "ledger":
         return redirect(request.referrer or url_for("tasks.ledger"))
     return redirect(url_for("tasks.show", task_id=task_id))
+
+
+@bp.get("/tasks/<int:task_id>/reports/<int:report_id>/file")
+@signed_in
+def report_file(task_id: int, report_id: int):
+    task = _visible_or_404(task_id)
+    report = db.session.get(ProgressReport, report_id)
+    if report is None or report.task_id != task.id or not report.stored_name:
+        abort(404)
+    return send_file(upload_folder(UPLOAD_FOLDER) / report.stored_name, as_attachment=True,
+                     download_name=report.filename)  # fmt: skip
 
 
 @bp.get("/tasks/")
