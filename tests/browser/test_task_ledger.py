@@ -31,11 +31,11 @@ def test_progress_completion_and_the_ledger(page, live_server, app, tmp_path):
     expect(page.locator("#task-state")).to_contain_text("办理中")
     report = page.locator("form[data-event=report_progress]")
     report.get_by_label("进展情况").fill("已完成选址和设计。")
-    report.get_by_role("button").click()
+    report.get_by_role("button", name="报送进展").click()
     expect(page.locator("#reports")).to_contain_text("已完成选址和设计。")
     completion = page.locator("form[data-event=request_completion]")
     completion.get_by_label("办结报告").fill("心理辅导站已建成并投入使用。")
-    completion.get_by_role("button").click()
+    completion.get_by_role("button", name="申请办结").click()
     expect(page.locator("#task-state")).to_contain_text("申请办结")
     page.get_by_role("button", name="退出").click()
 
