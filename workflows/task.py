@@ -11,9 +11,9 @@ and are recorded like any other event.
 
 from dataclasses import dataclass
 
-from transitions import Machine
-
+from workflows import machine
 from workflows.i18n import N_
+from workflows.machine import build_machine
 
 STATES = {
     "assigned": N_("Assigned"),
@@ -79,21 +79,12 @@ WARNINGS = {
     "dark_red": N_("Seriously overdue"),
 }
 
-MACHINE = Machine(
-    model=None,
-    states=list(STATES),
-    transitions=[
-        {"trigger": e.name, "source": list(e.sources), "dest": e.dest} for e in EVENTS.values()
-    ],
-    initial="assigned",
-    auto_transitions=False,
-    model_attribute="state",
-)
+MACHINE = build_machine(STATES, EVENTS)
 
 
 def fire(task, event: str) -> None:
-    if not MACHINE.events[event].trigger(task):
-        raise RuntimeError(f"{event} did not fire from {task.state}")
+    """Move TASK.state along EVENT (the caller has checked it may)."""
+    machine.fire(MACHINE, task, event)
 
 
 def may_fire(event: Event, is_office: bool, is_lead: bool, is_responsible: bool) -> bool:

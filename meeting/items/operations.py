@@ -7,7 +7,6 @@ commits once. Any refusal raises before anything is written.
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from meeting.accounts.models import User
 from meeting.charter.models import Charter
@@ -16,7 +15,6 @@ from meeting.errors import (
     InvalidInput,
     InvalidTransition,
     NotFound,
-    Stale,
     UnknownEvent,
 )
 from meeting.extensions import db
@@ -24,6 +22,7 @@ from meeting.history import record
 from meeting.items.models import Item
 from meeting.items.notifications import notify_item_event
 from meeting.timeutil import utcnow
+from meeting.versioning import check_version, save_change
 from workflows import agenda_item as workflow
 from workflows.roles import LIAISON
 
@@ -85,7 +84,7 @@ def update_item(item: Item, user: User, data: dict, version) -> Item:
         raise Forbidden(_("Only the proposing unit's liaisons can edit this item."))
     if not workflow.editable(item.state):
         raise invalid_transition(item, user)
-    _check_version(item, version)
+    check_version(item, version)
     values = _clean_item_fields(data, item.unit)
     changed = {name: value for name, value in values.items() if getattr(item, name) != value}
     for name, value in changed.items():
@@ -115,7 +114,7 @@ def fire_event(item: Item, name: str, user: User | None, data: dict,
             raise Forbidden(_("Your role or unit may not do this."))
     if item.state not in event.sources:
         raise invalid_transition(item, user)
-    _check_version(item, data.get("version"))
+    check_version(item, data.get("version"))
     fields = _clean_event_fields(event, item, data, via)
     if cause:
         fields["cause"] = cause
@@ -141,38 +140,12 @@ def fire_event(item: Item, name: str, user: User | None, data: dict,
 
 def record_change(item: Item, event: str, from_state: str, user: User | None, fields: dict) -> None:
     """Count the change in VERSION and write its one history row."""
-    item.version += 1
-    item.updated_at = utcnow()
-    try:
-        db.session.flush()
-    except StaleDataError:
-        # Another request wrote this item between our read and our write.
-        db.session.rollback()
-        message = _("Someone else changed this item meanwhile; reload it.")
-        raise Stale(message, version=item.version) from None
-    record("item", item.id, event, from_state, item.state, user, fields)
+    save_change("item", item, event, from_state, user, fields)
 
 
 def _check_visible(item: Item, user: User) -> None:
     if not can_view(item, user):
         raise NotFound(_("There is no such page or record."))
-
-
-def _check_version(item: Item, version) -> None:
-    if version is None or version == "":
-        raise InvalidInput({"version": _("Required: the version you last saw.")})
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        raise InvalidInput({"version": _("Must be a whole number.")}) from None
-    if version != item.version:
-        raise Stale(
-            _(
-                "This item has changed since you loaded it (now version %(v)d); reload it.",
-                v=item.version,
-            ),
-            version=item.version,
-        )
 
 
 def invalid_transition(item: Item, user: User | None) -> InvalidTransition:

@@ -9,11 +9,10 @@ from datetime import UTC, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from meeting.accounts.models import User
 from meeting.charter.models import Charter
-from meeting.errors import Forbidden, InvalidInput, InvalidTransition, Stale, UnknownEvent
+from meeting.errors import Forbidden, InvalidInput, InvalidTransition, UnknownEvent
 from meeting.extensions import db
 from meeting.history import record
 from meeting.items.models import Item
@@ -28,6 +27,7 @@ from meeting.notifications.operations import (
     users_with_roles,
 )
 from meeting.timeutil import COUNTY_TZ, local, utcnow
+from meeting.versioning import check_version, save_change
 from workflows import agenda_item
 from workflows import meeting as workflow
 from workflows.roles import CONVENER, GENERAL_CONVENER, LIAISON, OFFICE
@@ -298,27 +298,7 @@ def minutes_document_number(meeting: Meeting) -> str | None:
 
 
 def record_change(meeting: Meeting, event: str, from_state: str, user: User, fields: dict) -> None:
-    meeting.version += 1
-    meeting.updated_at = utcnow()
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Stale(_("Someone else changed this meeting meanwhile; reload it."),
-                    version=meeting.version) from None  # fmt: skip
-    record("meeting", meeting.id, event, from_state, meeting.state, user, fields)
-
-
-def check_version(meeting: Meeting, version) -> None:
-    if version in (None, ""):
-        raise InvalidInput({"version": _("Required: the version you last saw.")})
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        raise InvalidInput({"version": _("Must be a whole number.")}) from None
-    if version != meeting.version:
-        raise Stale(_("This meeting has changed since you loaded it; reload it."),
-                    version=meeting.version)  # fmt: skip
+    save_change("meeting", meeting, event, from_state, user, fields)
 
 
 def _on_convene(meeting: Meeting, user: User, fields: dict) -> None:

@@ -9,13 +9,12 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import FileStorage
 
 from meeting.accounts.models import User
 from meeting.charter.loader import unit_by_code
 from meeting.charter.models import Unit
-from meeting.errors import Forbidden, InvalidInput, InvalidTransition, Stale, UnknownEvent
+from meeting.errors import Forbidden, InvalidInput, InvalidTransition, UnknownEvent
 from meeting.extensions import db
 from meeting.history import record
 from meeting.items.models import Item
@@ -26,6 +25,7 @@ from meeting.tasks.deadlines import add_working_days, county_today, days_left
 from meeting.tasks.models import ProgressReport, Task
 from meeting.timeutil import utcnow
 from meeting.uploads import read_upload
+from meeting.versioning import check_version, save_change
 from workflows import agenda_item
 from workflows import task as workflow
 from workflows.roles import LIAISON, OFFICE
@@ -133,7 +133,7 @@ def fire_task_event(task: Task, name: str, user: User, data: dict,
             _("This cannot be done while the task is %(state)s.", state=_(workflow.STATES[task.state])),
             state=task.state, available_events=available_events(task, user),
         )  # fmt: skip
-    _check_version(task, data.get("version"))
+    check_version(task, data.get("version"))
     fields = _fields(event, task, data)
     file = read_upload(upload) if upload and upload.filename and name in REPORTING_EVENTS else None
     if file:
@@ -234,29 +234,7 @@ def _close_item_when_all_done(item: Item) -> None:
 
 
 def _bump(task: Task, event: str, from_state: str, user: User, fields: dict) -> None:
-    task.version += 1
-    task.updated_at = utcnow()
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Stale(
-            _("Someone else changed this task meanwhile; reload it."), version=task.version
-        ) from None
-    record("task", task.id, event, from_state, task.state, user, fields)
-
-
-def _check_version(task: Task, version) -> None:
-    if version in (None, ""):
-        raise InvalidInput({"version": _("Required: the version you last saw.")})
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        raise InvalidInput({"version": _("Must be a whole number.")}) from None
-    if version != task.version:
-        raise Stale(
-            _("This task has changed since you loaded it; reload it."), version=task.version
-        )
+    save_change("task", task, event, from_state, user, fields)
 
 
 def _fields(event: workflow.Event, task: Task, data: dict) -> dict:
