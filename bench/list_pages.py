@@ -27,7 +27,9 @@ from meeting.timeutil import utcnow  # noqa: E402
 
 def build(count: int):
     folder = Path(tempfile.mkdtemp())
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}"})
+    app = create_app(
+        {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.db'}"}
+    )
     with app.app_context():
         flask_migrate.upgrade()
         charter, _ = load_charter(app.config["LIANXI_CHARTER"])
