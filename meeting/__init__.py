@@ -3,8 +3,17 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from meeting.extensions import bootstrap, csrf, db, login_manager, migrate
+
+
+class RowId(IntegerConverter):
+    """<int:…> in URLs: a number too large for a database id is simply not found (404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def init_app(app: Flask) -> None:
@@ -27,6 +36,7 @@ def init_app(app: Flask) -> None:
     from meeting.tasks import models as task_models  # noqa: F401
     from meeting.tasks import views as task_views
 
+    app.url_map.converters["int"] = RowId  # before any route is added
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(
@@ -88,6 +98,14 @@ def init_app(app: Flask) -> None:
         }
 
     app.add_template_filter(timeutil.display, "localtime")
-    from meeting.meetings.operations import display_name, minutes_document_number
+    from meeting.meetings.operations import (
+        can_read_minutes,
+        display_name,
+        minutes_document_number,
+    )
 
-    app.jinja_env.globals.update(meeting_name=display_name, minutes_number=minutes_document_number)
+    app.jinja_env.globals.update(
+        meeting_name=display_name,
+        minutes_number=minutes_document_number,
+        can_read_minutes=can_read_minutes,
+    )

@@ -145,9 +145,11 @@ def scheduler_tick(at):
 
     if at:
         try:
-            moment = datetime.fromisoformat(at).replace(tzinfo=COUNTY_TZ)
+            moment = datetime.fromisoformat(at)
         except ValueError:
             fail(f'--at {at!r} is not a time such as "2026-11-01 09:00"')
+        if moment.tzinfo is None:  # county time unless an offset is given
+            moment = moment.replace(tzinfo=COUNTY_TZ)
         now = moment.astimezone(UTC).replace(tzinfo=None)
     else:
         now = utcnow()

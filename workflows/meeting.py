@@ -131,6 +131,15 @@ def available_events(kind: str, state: str, role: str, delegated: bool, rules: d
     return [e for e in events_from(state) if may_fire(e, kind, state, role, delegated, rules)]
 
 
-def undecided(decisions: list[str | None]) -> int:
-    """How many agenda items still lack a decision; close_session needs none."""
-    return sum(1 for decision in decisions if decision is None)
+# The item state in which an agenda entry waits for this kind of meeting's decision. An item
+# that left it otherwise (withdrawn, or reviewed by the office alone) no longer waits.
+AWAITING_STATE = {"plenary": "scheduled", "ad_hoc": "scheduled", "liaison": "submitted"}
+
+
+def awaits_decision(kind: str, decision: str | None, item_state: str) -> bool:
+    return decision is None and item_state == AWAITING_STATE[kind]
+
+
+def undecided(kind: str, entries: list[tuple[str | None, str]]) -> int:
+    """How many (decision, item state) ENTRIES still wait for a decision; close_session needs none."""
+    return sum(1 for decision, state in entries if awaits_decision(kind, decision, state))

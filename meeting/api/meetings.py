@@ -19,6 +19,7 @@ from meeting.meetings.models import Delegation, Meeting
 from meeting.meetings.operations import (
     acknowledge_minutes,
     add_to_agenda,
+    can_read_minutes,
     fire_meeting_event,
     minutes_document_number,
     plan_meeting,
@@ -162,13 +163,13 @@ def meeting_or_404(meeting_id: int) -> Meeting:
 
 def item_from(body: dict):
     item_id = body.get("item_id")
-    if not isinstance(item_id, int):
+    if not isinstance(item_id, int) or isinstance(item_id, bool) or not 0 < item_id < 2**63:
         raise InvalidInput({"item_id": _("Required: an item id.")})
     return visible_item(item_id)
 
 
 def docx_response(meeting: Meeting) -> Response:
-    if not meeting.minutes_text:
+    if not meeting.minutes_text or not can_read_minutes(meeting, current_user):
         raise NotFound(_("This meeting has no minutes yet."))
     number = minutes_document_number(meeting)
     filename = f"{number or meeting.title}-会议纪要.docx"

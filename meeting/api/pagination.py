@@ -16,7 +16,7 @@ def page_args(default_per_page: int = 50) -> tuple[int, int]:
     limit = current_app.config["API_MAX_PER_PAGE"]
     for name, default, upper in (("page", 1, None), ("per_page", default_per_page, limit)):
         raw = request.args.get(name, str(default))
-        value = int(raw) if raw.isdigit() else 0
+        value = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
         if value < 1 or (upper and value > upper):
             errors[name] = f"must be a whole number from 1{f' to {upper}' if upper else ''}"
         values[name] = value

@@ -3,7 +3,6 @@
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from meeting.api import bp
 from meeting.api.items import json_body, visible_item
@@ -12,7 +11,7 @@ from meeting.errors import NotFound
 from meeting.extensions import db
 from meeting.items.operations import rules
 from meeting.tasks.deadlines import county_today
-from meeting.tasks.ledger import Filters, ledger_query
+from meeting.tasks.ledger import Filters, ledger_query, tasks_of_item
 from meeting.tasks.models import Task
 from meeting.tasks.operations import assign_task, fire_task_event
 from meeting.tasks.serialize import task_json
@@ -22,7 +21,7 @@ from workflows.roles import LIAISON
 @bp.get("/items/<int:item_id>/tasks")
 def item_tasks(item_id: int):
     item = visible_item(item_id)
-    query = select(Task).where(Task.item_id == item.id).order_by(Task.id)
+    query = tasks_of_item(item.id, current_user)
     today = county_today()
     return paginated(query, lambda t: task_json(t, current_user, today, with_history=False))
 

@@ -121,8 +121,10 @@ def fire_event(item: Item, name: str, user: User | None, data: dict,
 
     from_state = item.state
     if name == "submit":
-        for field in workflow.EVENTS["submit"].carries:
-            setattr(item, field, fields[field])
+        for field in EDITABLE_FIELDS:
+            if field in fields:
+                setattr(item, field, fields[field])
+    if name in ("submit", "send_back"):  # (re-)enters the office's queue: its waiting time starts
         item.submitted_at = utcnow()
     workflow.fire(item, name)
     if name == "pass_review":
@@ -169,7 +171,7 @@ def _clean_item_fields(data: dict, unit) -> dict:
             else:
                 values[name] = value.strip()
     if "category" in data:
-        if data["category"] in workflow.CATEGORIES:
+        if isinstance(data["category"], str) and data["category"] in workflow.CATEGORIES:
             values["category"] = data["category"]
         else:
             errors["category"] = _("Choose one of: %(c)s.", c=", ".join(workflow.CATEGORIES))
@@ -204,7 +206,7 @@ def _clean_event_fields(event: workflow.Event, item: Item, data: dict, via: str)
         missing = {f: _("Required before submitting.") for f, v in merged.items() if not v}
         if missing:
             raise InvalidInput(missing)
-        return merged
+        return {**values, **merged}  # the text it carries, and a category if given
     errors, fields = {}, {}
     for name in (*event.carries, *event.optional):
         value = data.get(name)

@@ -1,18 +1,18 @@
 """Items as the API gives them (field names of API.md)."""
 
-from sqlalchemy import select
-
 from meeting.accounts.models import User
 from meeting.extensions import db
 from meeting.history import History, history_of
 from meeting.items.models import Item
 from meeting.items.operations import available_events
+from meeting.tasks.ledger import tasks_of_item
 from meeting.tasks.models import Task
 from meeting.timeutil import iso
 
 
-def tasks_of(item: Item) -> list[Task]:
-    return list(db.session.scalars(select(Task).where(Task.item_id == item.id).order_by(Task.id)))
+def tasks_of(item: Item, user: User) -> list[Task]:
+    """The item's tasks USER may see."""
+    return list(db.session.scalars(tasks_of_item(item.id, user)))
 
 
 def item_json(item: Item, user: User, with_history: bool = True) -> dict:
@@ -30,7 +30,7 @@ def item_json(item: Item, user: User, with_history: bool = True) -> dict:
         "meeting_id": item.meeting_id,
         "opinion": item.opinion,
         "resolution": item.resolution,
-        "tasks": [task.id for task in tasks_of(item)],
+        "tasks": [task.id for task in tasks_of(item, user)],
         "attachments": [
             {"id": a.id, "filename": a.filename, "size": a.size, "content_type": a.content_type}
             for a in item.attachments

@@ -141,7 +141,7 @@ def show(item_id: int, errors: dict | None = None, status: int = 200):
         history=history_of("item", item.id),
         diagram=mermaid(workflow, item.state),
         can_edit=can_edit(item, current_user),
-        tasks=tasks_of(item),
+        tasks=tasks_of(item, current_user),
         errors=errors or {},
         entered=request.form,
     ), status

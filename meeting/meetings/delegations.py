@@ -31,7 +31,12 @@ def create_delegation(user: User, data: dict, rules: dict) -> Delegation:
     if user.role not in rules.get("conveners", ()):
         raise Forbidden(_("Only the general convener delegates convening."))
     errors = {}
-    delegate = db.session.scalar(select(User).where(User.username == data.get("delegate")))
+    name = data.get("delegate")
+    delegate = (
+        db.session.scalar(select(User).where(User.username == name))
+        if isinstance(name, str)
+        else None
+    )
     if delegate is None or delegate.role not in rules.get("delegable_to", ()):
         errors["delegate"] = _("Name a convener's username.")
     meeting, starts_on, ends_on = None, None, None

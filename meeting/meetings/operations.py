@@ -49,9 +49,11 @@ def available_events(meeting: Meeting, user: User) -> list[str]:
 
 def plan_meeting(user: User, data: dict) -> Meeting:
     """Plan a meeting from DATA: kind, title, starts_at, location[, ends_at, requested_by]."""
+    if not any(workflow.may_plan(kind, user.role, True, rules()) for kind in workflow.KINDS):
+        raise Forbidden(_("Your role may not plan this kind of meeting."))
     errors = {}
     kind = data.get("kind")
-    if kind not in workflow.KINDS:
+    if not isinstance(kind, str) or kind not in workflow.KINDS:
         errors["kind"] = _("Choose one of: %(c)s.", c=", ".join(workflow.KINDS))
     title = _text(data, "title", errors, limit=200)
     location = _text(data, "location", errors, limit=200, required=False)
@@ -107,7 +109,9 @@ def fire_meeting_event(meeting: Meeting, name: str, user: User, data: dict) -> M
         if meeting.requested_by:
             fields["requested_by"] = meeting.requested_by.username
     if name == "close_session":
-        left = workflow.undecided([entry.decision for entry in meeting.agenda])
+        left = workflow.undecided(
+            meeting.kind, [(e.decision, e.item.state) for e in meeting.agenda]
+        )
         if left:
             raise InvalidTransition(
                 _("%(n)d agenda item(s) have no decision yet.", n=left),
@@ -199,7 +203,7 @@ def record_attendance(meeting: Meeting, user: User, marks: dict) -> None:
         status, deputy = mark.get("status"), str(mark.get("deputy_name") or "").strip()[:50]
         if code not in units:
             errors[code] = _("Unknown unit.")
-        elif status not in workflow.ATTENDANCE:
+        elif not isinstance(status, str) or status not in workflow.ATTENDANCE:
             errors[code] = _("Choose one of: %(c)s.", c=", ".join(workflow.ATTENDANCE))
         elif status == "deputy" and not deputy:
             errors[code] = _("Name the deputy.")
@@ -272,13 +276,20 @@ def acknowledge_minutes(meeting: Meeting, user: User) -> MinutesReceipt:
     return receipt
 
 
+def can_read_minutes(meeting: Meeting, user: User) -> bool:
+    """Draft minutes are the office's and the conveners'; published ones are everyone's."""
+    return meeting.state == "minutes_published" or user.role in workflow.RUNNERS
+
+
 def open_meeting_of(item: Item) -> Meeting | None:
-    """The open meeting whose agenda holds ITEM, if any."""
-    return db.session.scalar(
+    """The open meeting whose agenda holds ITEM still waiting for its decision, if any."""
+    candidates = db.session.scalars(
         select(Meeting)
         .join(AgendaEntry)
-        .where(AgendaEntry.item_id == item.id, Meeting.state.in_(workflow.OPEN_STATES))
-    )
+        .where(AgendaEntry.item_id == item.id, AgendaEntry.decision.is_(None),
+               Meeting.state.in_(workflow.OPEN_STATES))
+    )  # fmt: skip
+    return next((m for m in candidates if workflow.awaits_decision(m.kind, None, item.state)), None)
 
 
 def display_name(meeting: Meeting) -> str:
@@ -408,7 +419,8 @@ def _entry(meeting: Meeting, item: Item) -> AgendaEntry:
 def _requester(data: dict, errors: dict) -> User | None:
     """The convener who asked for a liaison meeting (三(二))."""
     username = data.get("requested_by")
-    user = db.session.scalar(select(User).where(User.username == username)) if username else None
+    found = isinstance(username, str) and username
+    user = db.session.scalar(select(User).where(User.username == username)) if found else None
     if user is None or user.role not in (CONVENER, GENERAL_CONVENER):
         errors["requested_by"] = _("Name the convener who asked for this meeting.")
         return None
@@ -443,6 +455,9 @@ def _moment(data: dict, name: str, errors: dict, required: bool = True) -> datet
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=COUNTY_TZ)
+    if not 2000 <= moment.year <= 2999:
+        errors[name] = _("Use a time such as 2026-12-01T09:30+08:00.")
+        return None
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 

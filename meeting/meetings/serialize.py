@@ -5,7 +5,12 @@ from meeting.history import history_of
 from meeting.items.serialize import history_json
 from meeting.meetings.delegations import delegation_fields
 from meeting.meetings.models import Delegation, Meeting
-from meeting.meetings.operations import available_events, display_name, minutes_document_number
+from meeting.meetings.operations import (
+    available_events,
+    can_read_minutes,
+    display_name,
+    minutes_document_number,
+)
 from meeting.timeutil import iso
 
 
@@ -41,7 +46,7 @@ def meeting_json(meeting: Meeting, user: User, with_history: bool = True) -> dic
         "convened_by": meeting.convened_by.username if meeting.convened_by else None,
         "requested_by": meeting.requested_by.username if meeting.requested_by else None,
         "minutes_number": minutes_document_number(meeting),
-        "minutes_text": meeting.minutes_text,
+        "minutes_text": meeting.minutes_text if can_read_minutes(meeting, user) else None,
         "receipts": [
             {"unit": r.unit.code, "acknowledged_at": iso(r.acknowledged_at)}
             for r in sorted(meeting.receipts, key=lambda r: r.unit.position)

@@ -52,14 +52,16 @@ class Filters:
             errors["warning"] = _("Choose one of: %(c)s.", c=", ".join(workflow.WARNINGS))
         if filters.sort not in SORTS:
             errors["sort"] = _("Choose one of: %(c)s.", c=", ".join(SORTS))
-        for name in ("due_within", "meeting", "year"):
-            raw = args.get(name)
-            if raw in (None, ""):
+        for name, upper in (("due_within", 3650), ("meeting", 2**31), ("year", 9998)):
+            raw = str(args.get(name) or "")
+            if not raw:
                 continue
-            if not str(raw).isdigit():
-                errors[name] = _("Must be a whole number.")
+            if not (raw.isascii() and raw.isdigit() and 0 <= int(raw) <= upper):
+                errors[name] = _("A whole number from 0 to %(n)d.", n=upper)
             else:
                 setattr(filters, name, int(raw))
+        if filters.year == 0:
+            errors["year"] = _("A whole number from 0 to %(n)d.", n=9998)
         if errors:
             raise InvalidInput(errors)
         return filters
@@ -111,6 +113,14 @@ def ledger_query(filters: Filters, today: date, rules: dict, viewer: User) -> Se
             Task.assigned_at < day_start_utc(date(filters.year + 1, 1, 1)),
         )
     return query.order_by(*SORTS[filters.sort])
+
+
+def tasks_of_item(item_id: int, viewer: User) -> Select:
+    """An item's tasks as VIEWER may see them: a liaison only those of their own unit."""
+    query = select(Task).where(Task.item_id == item_id)
+    if viewer.role == LIAISON:
+        query = query.where(_involves(viewer.unit_id))
+    return query.order_by(Task.id)
 
 
 def _involves(unit_id: int):

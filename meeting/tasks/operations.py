@@ -268,8 +268,10 @@ def _units(data: dict, errors: dict) -> tuple[Unit | None, list[Unit]]:
     codes = data.get("responsible_units") or []
     if isinstance(codes, str):
         codes = [code for code in codes.replace(",", " ").split() if code]
+    if not isinstance(codes, list):
+        codes = [None]
     responsible = [unit_by_code(code) if isinstance(code, str) else None for code in codes]
-    if not isinstance(codes, list) or None in responsible:
+    if None in responsible:
         errors["responsible_units"] = _("Unknown unit code(s).")
         responsible = []
     responsible = [u for u in dict.fromkeys(responsible) if u is not lead]
