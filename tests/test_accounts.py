@@ -154,3 +154,23 @@ def test_forms_need_a_csrf_token(app, client):
     response = client.post("/login", data={"username": "office", "password": PASSWORD})
     assert response.status_code == 400
     assert "表单已过期" in response.get_data(as_text=True)
+
+
+def test_home_lists_what_waits_for_each_role(app, client, auth):
+    from tests.items_factory import make_item
+
+    make_item(app, "submitted")
+    make_item(app, "reviewed")
+    make_item(app, "returned")
+    auth.login("office")
+    office = client.get("/").get_data(as_text=True).split('id="worklist"')[1].split("</div>")[0]
+    assert "待初审" not in office and "等待您初审的议题" in office and ">1<" in office
+    auth.logout()
+    auth.login("convener")
+    assert "等待您审定的议题" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    auth.login("liaison-edu")
+    assert "本单位被退回修改的议题" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    auth.login("observer")
+    assert 'id="worklist"' not in client.get("/").get_data(as_text=True)

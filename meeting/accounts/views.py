@@ -5,13 +5,14 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from meeting.accounts.forms import LoginForm
 from meeting.accounts.models import User
 from meeting.accounts.operations import authenticate, is_throttled
 from meeting.accounts.permissions import roles_required, signed_in
+from meeting.accounts.worklist import worklist
 from meeting.charter.models import Charter, Unit
 from meeting.extensions import db
 from workflows.roles import ADMIN, OFFICE
@@ -55,7 +56,9 @@ def logout():
 @signed_in
 def home():
     """Who am I, my unit, and where to go from here."""
-    return render_template("accounts/home.html", charter=Charter.current())
+    return render_template(
+        "accounts/home.html", charter=Charter.current(), worklist=worklist(current_user)
+    )
 
 
 @bp.route("/users")

@@ -1,0 +1,54 @@
+"""The home page's "waiting for you": counts of what each role should act on, with links."""
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from meeting.accounts.models import User
+from meeting.extensions import db
+from meeting.items.models import Item
+from meeting.items.operations import rules
+from meeting.meetings.models import Meeting, MinutesReceipt
+from meeting.tasks.deadlines import county_today
+from meeting.tasks.models import Task
+from workflows.agenda_item import APPROVERS
+from workflows.roles import LIAISON, OFFICE
+
+
+def worklist(user: User) -> list[tuple[str, int, str]]:
+    """(what, how many, where) for USER's role; only lines with something waiting."""
+    lines = []
+    if user.role == OFFICE:
+        lines += [
+            (_("Items waiting for your review"), _count(Item, Item.state == "submitted"),
+             url_for("items.review_queue")),
+            (_("Tasks asking to be confirmed done"), _count(Task, Task.state == "completion_requested"),
+             url_for("tasks.ledger", state="completion_requested")),
+            (_("Extension requests to answer"), _count(Task, Task.extension_date.is_not(None)),
+             url_for("tasks.ledger")),
+            (_("Overdue tasks"), _count(Task, Task.state != "done", Task.deadline < county_today()),
+             url_for("tasks.ledger", overdue="true")),
+            (_("Meetings held, minutes not yet published"), _count(Meeting, Meeting.state == "held"),
+             url_for("meetings.index", when="past")),
+        ]  # fmt: skip
+    if user.role in rules().get(APPROVERS, ()):
+        lines.append((_("Items waiting for your approval"), _count(Item, Item.state == "reviewed"),
+                      url_for("items.approval_queue")))  # fmt: skip
+    if user.role == LIAISON:
+        mine = Item.unit_id == user.unit_id
+        lines += [
+            (_("Your unit's items returned for revision"), _count(Item, mine, Item.state == "returned"),
+             url_for("items.mine", state="returned")),
+            (_("Your unit's drafts"), _count(Item, mine, Item.state == "draft"),
+             url_for("items.mine", state="draft")),
+            (_("Tasks your unit leads, still open"), _count(Task, Task.lead_unit_id == user.unit_id,
+                                                          Task.state != "done"), url_for("tasks.ledger")),
+            (_("Minutes to sign for"), _count(MinutesReceipt, MinutesReceipt.unit_id == user.unit_id,
+                                              MinutesReceipt.acknowledged_at.is_(None)),
+             url_for("meetings.index", when="past")),
+        ]  # fmt: skip
+    return [line for line in lines if line[1]]
+
+
+def _count(model, *conditions) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*conditions))
