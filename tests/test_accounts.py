@@ -174,3 +174,25 @@ def test_home_lists_what_waits_for_each_role(app, client, auth):
     auth.logout()
     auth.login("observer")
     assert 'id="worklist"' not in client.get("/").get_data(as_text=True)
+
+
+def test_change_password(app, client, auth):
+    auth.login("liaison-edu")
+    wrong = client.post(
+        "/account/password",
+        data={"current": "nope-nope", "new": "brand-new-pw", "repeat": "brand-new-pw"},
+    )
+    assert wrong.status_code == 422 and "当前密码不正确" in wrong.get_data(as_text=True)
+    mismatch = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": "brand-new-pw", "repeat": "other-pw-1"},
+    )
+    assert mismatch.status_code == 422
+    done = client.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": "brand-new-pw", "repeat": "brand-new-pw"},
+    )
+    assert done.status_code == 302
+    auth.logout()
+    assert auth.login("liaison-edu").status_code == 401
+    assert auth.login("liaison-edu", "brand-new-pw").status_code == 302

@@ -8,6 +8,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -63,6 +64,17 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Let USER replace their password, knowing the current one."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError(_("The current password is wrong."))
+    if len(new) < 8:
+        raise AccountError(_("The new password must be at least 8 characters."))
+    user.password_hash = generate_password_hash(
+        new, method=current_app.config["PASSWORD_HASH_METHOD"]
+    )
 
 
 def issue_token(username: str) -> str:

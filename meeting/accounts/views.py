@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
-from meeting.accounts.forms import LoginForm
+from meeting.accounts.forms import LoginForm, PasswordForm
 from meeting.accounts.models import User
-from meeting.accounts.operations import authenticate, is_throttled
+from meeting.accounts.operations import AccountError, authenticate, change_password, is_throttled
 from meeting.accounts.permissions import roles_required, signed_in
 from meeting.accounts.worklist import worklist
 from meeting.charter.models import Charter, Unit
@@ -59,6 +59,23 @@ def home():
     return render_template(
         "accounts/home.html", charter=Charter.current(), worklist=worklist(current_user)
     )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def password():
+    """Change one's own password."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.new.data)
+        except AccountError as error:
+            form.current.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("accounts.home"))
+    return render_template("accounts/password.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/users")
