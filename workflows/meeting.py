@@ -85,6 +85,16 @@ RECORD_LABELS = {
     "acknowledge": N_("Minutes signed for"),
 }
 
+FIELD_LABELS = {
+    "kind": N_("Kind"),
+    "title": N_("Title"),
+    "starts_at": N_("Starts at"),
+    "ends_at": N_("Ends at"),
+    "location": N_("Location"),
+    "requested_by": N_("Requested by"),
+    "reason": N_("Reason"),
+}
+
 ATTENDANCE = {
     "present": N_("Present"),
     "absent": N_("Absent"),
@@ -92,6 +102,22 @@ ATTENDANCE = {
 }
 
 MACHINE = build_machine(STATES, EVENTS)
+
+
+# What the office records on a meeting besides its events, and in which states (五(三), 三(二)).
+OFFICE_RECORDS = {
+    "edit_agenda": ("planned", "convened"),
+    "record_attendance": ("convened", "in_session", "held"),
+    "record_decisions": ("in_session",),
+    "edit_minutes": ("held",),
+}
+
+
+def office_records(role: str, state: str) -> set[str]:
+    """The records of OFFICE_RECORDS a user of ROLE may keep on a meeting in STATE."""
+    if role != OFFICE:
+        return set()
+    return {name for name, states in OFFICE_RECORDS.items() if state in states}
 
 
 def fire(meeting, event: str) -> None:
@@ -116,6 +142,11 @@ def may_convene(kind: str, role: str, delegated: bool, rules: dict) -> bool:
 def may_plan(kind: str, role: str, delegated: bool, rules: dict) -> bool:
     """The office plans any meeting; a convener plans what they may convene."""
     return role == OFFICE or may_convene(kind, role, delegated, rules)
+
+
+def may_read_draft_minutes(role: str) -> bool:
+    """Draft minutes are the office's and the conveners'; published ones are everyone's."""
+    return role in RUNNERS
 
 
 def may_fire(event: str, kind: str, state: str, role: str, delegated: bool, rules: dict) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from workflows import machine
 from workflows.i18n import N_
 from workflows.machine import build_machine
+from workflows.roles import OFFICE as OFFICE_ROLE
 
 STATES = {
     "assigned": N_("Assigned"),
@@ -80,6 +81,19 @@ WARNINGS = {
 }
 
 MACHINE = build_machine(STATES, EVENTS)
+
+
+# 五(四): only an adopted item is carried out by tasks (the first one starts its implementation).
+ITEM_STATES_FOR_TASKS = ("adopted", "implementing")
+
+
+def may_assign(role: str, item_state: str) -> bool:
+    return role == OFFICE_ROLE and item_state in ITEM_STATES_FOR_TASKS
+
+
+def item_done(task_states: list[str]) -> bool:
+    """An item is closed when it has tasks and every one of them is done."""
+    return bool(task_states) and all(state == "done" for state in task_states)
 
 
 def fire(task, event: str) -> None:

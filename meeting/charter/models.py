@@ -92,10 +92,7 @@ class Clause(db.Model):
     __tablename__ = "clauses"
     __table_args__ = (
         UniqueConstraint("charter_id", "ref"),
-        CheckConstraint(
-            "kind IN ('composition', 'joint_meeting_duty', 'office_duty', 'unit_duty', 'rule')",
-            name="kind",
-        ),
+        CheckConstraint(f"kind IN ({', '.join(repr(kind) for kind in CLAUSE_KINDS)})", name="kind"),
         CheckConstraint("(kind = 'unit_duty') = (unit_id IS NOT NULL)", name="unit_duty_has_unit"),
     )
 

@@ -18,6 +18,7 @@ from meeting.errors import (
     UnknownEvent,
 )
 from meeting.extensions import db
+from meeting.fields import text_field
 from meeting.history import record
 from meeting.items.models import Item
 from meeting.items.notifications import notify_item_event
@@ -221,16 +222,8 @@ def _clean_event_fields(event: workflow.Event, item: Item, data: dict, via: str)
                 continue
             fields[name] = value
             continue
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                errors[name] = _("Required.")
-            continue
-        if not isinstance(value, str):
-            errors[name] = _("Must be text.")
-        elif len(value) > NOTE_LIMIT:
-            errors[name] = _("At most %(n)d characters.", n=NOTE_LIMIT)
-        else:
-            fields[name] = value.strip()
+        if text := text_field(data, name, errors, NOTE_LIMIT, required=required):
+            fields[name] = text
     if errors:
         raise InvalidInput(errors)
     return fields

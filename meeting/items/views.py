@@ -25,6 +25,8 @@ from meeting.items.operations import (
 )
 from meeting.items.queries import SORTS, filtered, visible_items
 from meeting.items.serialize import tasks_of
+from meeting.pages import attempt
+from meeting.tasks.operations import can_assign
 from workflows import agenda_item as workflow
 from workflows.roles import LIAISON, OFFICE
 
@@ -142,6 +144,7 @@ def show(item_id: int, errors: dict | None = None, status: int = 200):
         diagram=mermaid(workflow, item.state),
         can_edit=can_edit(item, current_user),
         tasks=tasks_of(item, current_user),
+        can_assign=can_assign(item, current_user),
         errors=errors or {},
         entered=request.form,
     ), status
@@ -153,19 +156,9 @@ def fire(item_id: int, event: str):
     """Fire EVENT from the item page's form; the workflow decides whether it may."""
     item = _visible_or_404(item_id)
     data = {key: value for key, value in request.form.items() if key != "csrf_token"}
-    try:
-        fire_event(item, event, current_user, data)
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(_("Some fields are missing or malformed."), "danger")
-        return show(item_id, errors=error.fields, status=422)
-    except WorkflowError as error:
-        db.session.rollback()
-        if error.status == 409:
-            flash(error.message, "warning")
-            return show(item_id, status=409)
-        raise
-    db.session.commit()
+    refusal = attempt(lambda: fire_event(item, event, current_user, data))
+    if refusal:
+        return show(item_id, errors=refusal.fields, status=refusal.status)
     label = _(workflow.EVENTS[event].label)
     flash(_("Done: %(event)s.", event=label), "success")
     return redirect(url_for("items.show", item_id=item_id))
@@ -175,13 +168,7 @@ def fire(item_id: int, event: str):
 @signed_in
 def attach(item_id: int):
     item = _visible_or_404(item_id)
-    try:
-        add_attachment(item, current_user, request.files.get("file"))
-    except InvalidInput as error:
-        db.session.rollback()
-        flash("; ".join(error.fields.values()), "danger")
-    else:
-        db.session.commit()
+    if not attempt(lambda: add_attachment(item, current_user, request.files.get("file"))):
         flash(_("Attachment added."), "success")
     return redirect(url_for("items.edit", item_id=item_id))
 

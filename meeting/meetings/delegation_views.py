@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from meeting.accounts.models import User
 from meeting.accounts.permissions import signed_in
-from meeting.errors import InvalidInput, WorkflowError
 from meeting.extensions import db
 from meeting.history import History
 from meeting.items.operations import rules
 from meeting.meetings.delegations import create_delegation, revoke_delegation
 from meeting.meetings.models import Delegation, Meeting
+from meeting.pages import attempt
 
 bp = Blueprint("delegations", __name__, url_prefix="/delegations")
 
@@ -59,16 +59,8 @@ def revoke(delegation_id: int):
 
 
 def _act(operation, success: str):
-    try:
-        operation()
-    except InvalidInput as error:
-        db.session.rollback()
-        flash("; ".join(error.fields.values()), "danger")
-        return index(status=422)
-    except WorkflowError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return index(status=error.status)
-    db.session.commit()
+    refusal = attempt(operation)
+    if refusal:
+        return index(status=refusal.status)
     flash(success, "success")
     return redirect(url_for("delegations.index"))

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from meeting.accounts.models import User
 from meeting.errors import Forbidden, InvalidInput, InvalidTransition
 from meeting.extensions import db
+from meeting.fields import date_field
 from meeting.history import record
 from meeting.meetings.models import Delegation, Meeting
 from meeting.timeutil import utcnow
@@ -47,8 +48,9 @@ def create_delegation(user: User, data: dict, rules: dict) -> Delegation:
         elif meeting.state != "planned":
             errors["meeting_id"] = _("Only a meeting not yet convened can be delegated.")
     else:
-        starts_on = _date(data, "starts_on", errors)
-        ends_on = _date(data, "ends_on", errors)
+        hint = _("Give a date such as 2026-12-31, or a meeting_id.")
+        starts_on = date_field(data, "starts_on", errors, hint)
+        ends_on = date_field(data, "ends_on", errors, hint)
         if starts_on and ends_on and ends_on < starts_on:
             errors["ends_on"] = _("Must not be before the start.")
     if errors:
@@ -92,14 +94,6 @@ def delegation_fields(delegation: Delegation) -> dict:
         "ends_on": delegation.ends_on.isoformat() if delegation.ends_on else None,
         "note": delegation.note,
     }
-
-
-def _date(data: dict, name: str, errors: dict) -> date | None:
-    try:
-        return date.fromisoformat(str(data.get(name) or ""))
-    except ValueError:
-        errors[name] = _("Give a date such as 2026-12-31, or a meeting_id.")
-        return None
 
 
 def _int(value) -> int:

@@ -14,6 +14,7 @@ from meeting.accounts.models import User
 from meeting.charter.models import Charter
 from meeting.errors import Forbidden, InvalidInput, InvalidTransition, UnknownEvent
 from meeting.extensions import db
+from meeting.fields import text_field
 from meeting.history import record
 from meeting.items.models import Item
 from meeting.items.operations import fire_event, rules
@@ -55,8 +56,8 @@ def plan_meeting(user: User, data: dict) -> Meeting:
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in workflow.KINDS:
         errors["kind"] = _("Choose one of: %(c)s.", c=", ".join(workflow.KINDS))
-    title = _text(data, "title", errors, limit=200)
-    location = _text(data, "location", errors, limit=200, required=False)
+    title = text_field(data, "title", errors, limit=200)
+    location = text_field(data, "location", errors, limit=200, required=False)
     starts_at = _moment(data, "starts_at", errors)
     ends_at = _moment(data, "ends_at", errors, required=False)
     if starts_at and ends_at and ends_at <= starts_at:
@@ -102,7 +103,7 @@ def fire_meeting_event(meeting: Meeting, name: str, user: User, data: dict) -> M
     check_version(meeting, data.get("version"))
     errors, fields = {}, {}
     if "reason" in event.carries:
-        fields["reason"] = _text(data, "reason", errors, limit=NOTE_LIMIT)
+        fields["reason"] = text_field(data, "reason", errors, limit=NOTE_LIMIT)
     if name == "convene" and meeting.kind == workflow.LIAISON_KIND:
         if data.get("requested_by") or meeting.requested_by is None:
             meeting.requested_by = _requester(data, errors)
@@ -135,8 +136,7 @@ def fire_meeting_event(meeting: Meeting, name: str, user: User, data: dict) -> M
 
 def add_to_agenda(meeting: Meeting, item: Item, user: User) -> AgendaEntry:
     """Put ITEM on MEETING's agenda; on a plenary or ad-hoc meeting this schedules it."""
-    _office_only(user)
-    _agenda_open(meeting, user)
+    _may_record(meeting, user, "edit_agenda")
     if item.state not in workflow.AGENDA_STATES[meeting.kind]:
         raise InvalidTransition(
             _("A %(kind)s takes only items that are %(states)s; this one is %(state)s.",
@@ -163,8 +163,7 @@ def add_to_agenda(meeting: Meeting, item: Item, user: User) -> AgendaEntry:
 
 
 def remove_from_agenda(meeting: Meeting, item: Item, user: User) -> None:
-    _office_only(user)
-    _agenda_open(meeting, user)
+    _may_record(meeting, user, "edit_agenda")
     entry = _entry(meeting, item)
     meeting.agenda.remove(entry)
     if item.state == "scheduled":
@@ -176,8 +175,7 @@ def remove_from_agenda(meeting: Meeting, item: Item, user: User) -> None:
 
 
 def reorder_agenda(meeting: Meeting, item_ids: list, user: User) -> None:
-    _office_only(user)
-    _agenda_open(meeting, user)
+    _may_record(meeting, user, "edit_agenda")
     current = {entry.item_id: entry for entry in meeting.agenda}
     if not isinstance(item_ids, list) or sorted(map(str, item_ids)) != sorted(map(str, current)):
         raise InvalidInput({"item_ids": _("Give every agenda item's id exactly once.")})
@@ -189,9 +187,7 @@ def reorder_agenda(meeting: Meeting, item_ids: list, user: User) -> None:
 
 def record_attendance(meeting: Meeting, user: User, marks: dict) -> None:
     """Record attendance per unit code: {"finance": {"status": "deputy", "deputy_name": "王"}}."""
-    _office_only(user)
-    if meeting.state not in ("convened", "in_session", "held"):
-        raise _invalid_transition(meeting, user)
+    _may_record(meeting, user, "record_attendance")
     charter = Charter.current()
     units = {unit.code: unit for unit in charter.active_units}
     rows = {row.unit_id: row for row in meeting.attendance}
@@ -222,9 +218,7 @@ def record_decision(
     meeting: Meeting, item: Item, decision: str, user: User, data: dict
 ) -> AgendaEntry:
     """Record the meeting's DECISION on ITEM by firing that agenda-item event."""
-    _office_only(user)
-    if meeting.state != "in_session":
-        raise _invalid_transition(meeting, user)
+    _may_record(meeting, user, "record_decisions")
     entry = _entry(meeting, item)
     if decision not in workflow.DECISIONS[meeting.kind]:
         raise InvalidInput(
@@ -246,9 +240,7 @@ def record_decision(
 
 def update_minutes(meeting: Meeting, user: User, text, version) -> None:
     """The office edits the draft minutes until they are published."""
-    _office_only(user)
-    if meeting.state != "held":
-        raise _invalid_transition(meeting, user)
+    _may_record(meeting, user, "edit_minutes")
     check_version(meeting, version)
     if not isinstance(text, str) or not text.strip():
         raise InvalidInput({"text": _("Required.")})
@@ -278,7 +270,7 @@ def acknowledge_minutes(meeting: Meeting, user: User) -> MinutesReceipt:
 
 def can_read_minutes(meeting: Meeting, user: User) -> bool:
     """Draft minutes are the office's and the conveners'; published ones are everyone's."""
-    return meeting.state == "minutes_published" or user.role in workflow.RUNNERS
+    return meeting.state == "minutes_published" or workflow.may_read_draft_minutes(user.role)
 
 
 def open_meeting_of(item: Item) -> Meeting | None:
@@ -399,14 +391,17 @@ def _invalid_transition(meeting: Meeting, user: User) -> InvalidTransition:
     )  # fmt: skip
 
 
-def _office_only(user: User) -> None:
+def _may_record(meeting: Meeting, user: User, record: str) -> None:
+    """Refuse RECORD (workflow.OFFICE_RECORDS) unless USER is the office and the state allows it."""
     if user.role != OFFICE:
         raise Forbidden(_("Only the joint meeting office does this."))
-
-
-def _agenda_open(meeting: Meeting, user: User) -> None:
-    if meeting.state not in ("planned", "convened"):
+    if record not in workflow.office_records(user.role, meeting.state):
         raise _invalid_transition(meeting, user)
+
+
+def office_records(meeting: Meeting, user: User) -> set[str]:
+    """What USER may record on MEETING now (pages show only those controls)."""
+    return workflow.office_records(user.role, meeting.state)
 
 
 def _entry(meeting: Meeting, item: Item) -> AgendaEntry:
@@ -425,20 +420,6 @@ def _requester(data: dict, errors: dict) -> User | None:
         errors["requested_by"] = _("Name the convener who asked for this meeting.")
         return None
     return user
-
-
-def _text(data: dict, name: str, errors: dict, limit: int, required: bool = True) -> str:
-    value = data.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            errors[name] = _("Required.")
-        return ""
-    if not isinstance(value, str):
-        errors[name] = _("Must be text.")
-        return ""
-    if len(value.strip()) > limit:
-        errors[name] = _("At most %(n)d characters.", n=limit)
-    return value.strip()
 
 
 def _moment(data: dict, name: str, errors: dict, required: bool = True) -> datetime | None:

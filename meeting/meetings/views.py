@@ -11,7 +11,7 @@ from meeting.accounts.models import User
 from meeting.accounts.permissions import signed_in
 from meeting.api.meetings import docx_response, ics_response
 from meeting.charter.models import Charter
-from meeting.errors import InvalidInput, WorkflowError
+from meeting.errors import InvalidInput
 from meeting.extensions import db
 from meeting.history import history_of
 from meeting.items.models import Item
@@ -24,6 +24,7 @@ from meeting.meetings.operations import (
     add_to_agenda,
     available_events,
     fire_meeting_event,
+    office_records,
     open_meeting_of,
     plan_meeting,
     record_attendance,
@@ -33,11 +34,14 @@ from meeting.meetings.operations import (
     update_minutes,
 )
 from meeting.meetings.queries import meetings_query
+from meeting.pages import attempt
 from meeting.timeutil import local, utcnow
 from workflows import meeting as workflow
-from workflows.roles import CONVENER, GENERAL_CONVENER, OFFICE
+from workflows.i18n import N_
+from workflows.roles import CONVENER, GENERAL_CONVENER
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+MINUTES_LABEL = {"text": N_("Minutes")}  # the one field called text here is the minutes
 
 
 @bp.get("/")
@@ -90,7 +94,8 @@ def new():
 def show(meeting_id: int, status: int = 200):
     meeting = _meeting_or_404(meeting_id)
     eligible = []
-    if current_user.role == OFFICE and meeting.state in ("planned", "convened"):
+    records = office_records(meeting, current_user)
+    if "edit_agenda" in records:
         states = workflow.AGENDA_STATES[meeting.kind]
         candidates = db.session.scalars(
             select(Item).where(Item.state.in_(states)).order_by(Item.id)
@@ -104,6 +109,7 @@ def show(meeting_id: int, status: int = 200):
         eligible=eligible,
         conveners=list(conveners),
         history=history_of("meeting", meeting.id),
+        records=records,
         my_receipt=next((r for r in meeting.receipts if r.unit_id == current_user.unit_id), None),
     ), status
 
@@ -121,6 +127,7 @@ def session_view(meeting_id: int, status: int = 200):
         attendance=attendance,
         decisions=workflow.DECISIONS[meeting.kind],
         events=[workflow.EVENTS[e] for e in available_events(meeting, current_user)],
+        records=office_records(meeting, current_user),
     ), status
 
 
@@ -246,20 +253,9 @@ def calendar(token: str) -> Response:
 
 def _act(meeting: Meeting, operation, success: str, view=None):
     """Run OPERATION; commit and go back on success, or show the refusal and change nothing."""
-    view = view or show
-    try:
-        operation()
-    except InvalidInput as error:
-        db.session.rollback()
-        flash("; ".join(error.fields.values()), "danger")
-        return view(meeting.id, status=422)
-    except WorkflowError as error:
-        db.session.rollback()
-        if error.status == 404:
-            abort(404)
-        flash(error.message, "danger" if error.status == 403 else "warning")
-        return view(meeting.id, status=error.status)
-    db.session.commit()
+    refusal = attempt(operation, labels=MINUTES_LABEL)
+    if refusal:
+        return (view or show)(meeting.id, status=refusal.status)
     flash(success, "success")
     back = request.form.get("back")
     if back == "session":

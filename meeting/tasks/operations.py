@@ -16,6 +16,7 @@ from meeting.charter.loader import unit_by_code
 from meeting.charter.models import Unit
 from meeting.errors import Forbidden, InvalidInput, InvalidTransition, UnknownEvent
 from meeting.extensions import db
+from meeting.fields import date_field, text_field
 from meeting.history import record
 from meeting.items.models import Item
 from meeting.items.operations import fire_event as fire_item_event
@@ -59,11 +60,15 @@ def is_overdue(task: Task, today: date | None = None) -> bool:
     return task.state != "done" and task.deadline < (today or county_today())
 
 
+def can_assign(item: Item, user: User) -> bool:
+    return workflow.may_assign(user.role, item.state)
+
+
 def assign_task(item: Item, user: User, data: dict) -> Task:
     """The office assigns a task of an adopted (or implementing) item."""
     if user.role != OFFICE:
         raise Forbidden(_("Only the joint meeting office assigns tasks."))
-    if item.state not in ("adopted", "implementing"):
+    if item.state not in workflow.ITEM_STATES_FOR_TASKS:
         raise InvalidTransition(
             _("Only an adopted item is carried out by tasks."),
             state=item.state,
@@ -71,7 +76,7 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
         )
     errors = {}
     lead, responsible = _units(data, errors)
-    description = _text(data, "description", errors)
+    description = text_field(data, "description", errors, NOTE_LIMIT)
     today = county_today()
     deadline, working_days = None, None
     if data.get("working_days") not in (None, ""):
@@ -83,7 +88,7 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
         except (TypeError, ValueError):
             errors["working_days"] = _("A whole number of working days from 1 to 365.")
     else:
-        deadline = _date(data, "deadline", errors)
+        deadline = date_field(data, "deadline", errors)
         if deadline and deadline < today:
             errors["deadline"] = _("The deadline is in the past.")
     if errors:
@@ -229,7 +234,7 @@ EFFECTS = {
 def _close_item_when_all_done(item: Item) -> None:
     """五(四): the item is closed in the same transaction as its last task's confirmation."""
     states = db.session.scalars(select(Task.state).where(Task.item_id == item.id)).all()
-    if states and all(state == "done" for state in states) and item.state == "implementing":
+    if workflow.item_done(states) and item.state == "implementing":
         fire_item_event(item, "close", None, {"version": item.version}, via=agenda_item.BY_SYSTEM)
 
 
@@ -243,14 +248,14 @@ def _fields(event: workflow.Event, task: Task, data: dict) -> dict:
         if name in ("lead_unit", "responsible_units"):
             continue
         if name == "new_deadline":
-            new = _date(data, name, errors)
+            new = date_field(data, name, errors)
             if new and new <= task.deadline:
                 errors[name] = _(
                     "Must be later than the current deadline (%(d)s).", d=task.deadline.isoformat()
                 )
             fields[name] = new.isoformat() if new else None
         else:
-            fields[name] = _text(data, name, errors)
+            fields[name] = text_field(data, name, errors, NOTE_LIMIT)
     if event.name == "adjust_units":
         lead, responsible = _units(data, errors)
         if lead is not None and not errors:
@@ -276,21 +281,3 @@ def _units(data: dict, errors: dict) -> tuple[Unit | None, list[Unit]]:
         responsible = []
     responsible = [u for u in dict.fromkeys(responsible) if u is not lead]
     return lead, responsible
-
-
-def _text(data: dict, name: str, errors: dict) -> str:
-    value = data.get(name)
-    if not isinstance(value, str) or not value.strip():
-        errors[name] = _("Required.")
-        return ""
-    if len(value) > NOTE_LIMIT:
-        errors[name] = _("At most %(n)d characters.", n=NOTE_LIMIT)
-    return value.strip()
-
-
-def _date(data: dict, name: str, errors: dict) -> date | None:
-    try:
-        return date.fromisoformat(str(data.get(name) or ""))
-    except ValueError:
-        errors[name] = _("Give a date such as 2026-12-31.")
-        return None

@@ -15,6 +15,7 @@ from meeting.extensions import db
 from meeting.history import history_of
 from meeting.items.models import Item
 from meeting.items.operations import can_view, rules
+from meeting.pages import attempt
 from meeting.tasks import bulletins as bulletin_ops
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.export import ledger_xlsx
@@ -92,19 +93,11 @@ def fire(task_id: int, event: str):
     data = {key: value for key, value in request.form.items() if key not in ("csrf_token", "back")}
     if event == "adjust_units":
         data["responsible_units"] = request.form.getlist("responsible_units")
-    try:
-        fire_task_event(task, event, current_user, data, request.files.get("file"))
-    except InvalidInput as error:
-        db.session.rollback()
-        flash("; ".join(error.fields.values()), "danger")
-        return show(task_id, status=422, errors=error.fields)
-    except WorkflowError as error:
-        db.session.rollback()
-        if error.status == 404:
-            abort(404)
-        flash(error.message, "warning")
-        return show(task_id, status=error.status)
-    db.session.commit()
+    refusal = attempt(
+        lambda: fire_task_event(task, event, current_user, data, request.files.get("file"))
+    )
+    if refusal:
+        return show(task_id, status=refusal.status, errors=refusal.fields)
     flash(_("Done: %(event)s.", event=_(workflow.EVENTS[event].label)), "success")
     if request.form.get("back") == "ledger":
         return redirect(request.referrer or url_for("tasks.ledger"))
@@ -132,6 +125,7 @@ def ledger():
     page = db.paginate(query, per_page=20, error_out=False)
     return render_template("tasks/ledger.html", page=page, filters=filters, today=today,
                            units=Charter.current().active_units, warning_of=warning_of,
+                           task_events=available_events,
                            heading=_("My unit's tasks") if current_user.role == LIAISON else _("Supervision ledger"))  # fmt: skip
 
 
