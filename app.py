@@ -4,19 +4,18 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
-
 from config.settings import DEFAULT_CHARTER, database_url, from_environment, settings_for
+from meeting.transactions import TransactionalFlask
 
 
-def create_app(config: str | dict | None = None) -> Flask:
+def create_app(config: str | dict | None = None) -> TransactionalFlask:
     """Build the Lianxi app.
 
     CONFIG is a config name (development, testing, production) or a mapping of settings laid
     over the environment's config (tests use this).
     """
     # LIANXI_INSTANCE_PATH moves the instance folder (database, secret key, uploads) elsewhere.
-    app = Flask(__name__, instance_path=os.environ.get("LIANXI_INSTANCE_PATH"))
+    app = TransactionalFlask(__name__, instance_path=os.environ.get("LIANXI_INSTANCE_PATH"))
     overrides = config if isinstance(config, dict) else {}
     config_name = overrides.get("ENV_NAME") or (config if isinstance(config, str) else None)
     app.config.from_object(settings_for(config_name))
@@ -36,7 +35,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     return app
 
 
-def _ensure_secret_key(app: Flask) -> None:
+def _ensure_secret_key(app: TransactionalFlask) -> None:
     """Refuse to run production without SECRET_KEY; in development keep one in the instance."""
     if app.config.get("SECRET_KEY"):
         return

@@ -12,7 +12,7 @@ class RowId(IntegerConverter):
     """<int:…> in URLs: a number too large for a database id is simply not found (404)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)  # PostgreSQL's integer
         super().__init__(map, *args, **kwargs)
 
 
@@ -22,11 +22,13 @@ def init_app(app: Flask) -> None:
     from meeting.accounts.models import User
     from meeting.api import bp as api_bp
     from meeting.charter import views as charter_views
+    from meeting.charter.rules import rules
     from meeting.items import models as item_models  # noqa: F401
+    from meeting.items import notifications as item_notifications  # noqa: F401 (receivers)
     from meeting.items import views as item_views
-    from meeting.items.operations import rules
     from meeting.meetings import delegation_views
     from meeting.meetings import models as meeting_models  # noqa: F401
+    from meeting.meetings import notifications as meeting_notifications  # noqa: F401 (receivers)
     from meeting.meetings import views as meeting_views
     from meeting.notifications import mail  # noqa: F401 (models)
     from meeting.notifications import models as notification_models  # noqa: F401
@@ -34,6 +36,7 @@ def init_app(app: Flask) -> None:
     from meeting.notifications.operations import unread_count
     from meeting.scheduler import reminders  # noqa: F401 (models)
     from meeting.tasks import models as task_models  # noqa: F401
+    from meeting.tasks import notifications as task_notifications  # noqa: F401 (receivers)
     from meeting.tasks import views as task_views
 
     app.url_map.converters["int"] = RowId  # before any route is added
@@ -85,6 +88,7 @@ def init_app(app: Flask) -> None:
             "FIELD_LABELS": agenda_item.FIELD_LABELS,
             "approvers": lambda: rules().get(agenda_item.APPROVERS, ()),
             "MEETING_KINDS": meeting_workflow.KINDS,
+            "meeting_kind": meeting_workflow.kind,
             "MEETING_STATES": meeting_workflow.STATES,
             "MEETING_EVENTS": meeting_workflow.EVENTS,
             "MEETING_RECORDS": meeting_workflow.RECORD_LABELS,
@@ -98,11 +102,8 @@ def init_app(app: Flask) -> None:
         }
 
     app.add_template_filter(timeutil.display, "localtime")
-    from meeting.meetings.operations import (
-        can_read_minutes,
-        display_name,
-        minutes_document_number,
-    )
+    from meeting.meetings.minutes import can_read_minutes, minutes_document_number
+    from meeting.meetings.models import display_name
 
     app.jinja_env.globals.update(
         meeting_name=display_name,

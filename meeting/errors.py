@@ -3,7 +3,7 @@
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from meeting.extensions import db
 from workflows.i18n import N_
@@ -52,7 +52,10 @@ def error_response(status: int, **extra):
 
 
 def _http_error(error: HTTPException):
-    return error_response(error.code or 500)
+    body, status = error_response(error.code or 500)
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        return body, status, {"Allow": ", ".join(sorted(error.valid_methods))}
+    return body, status
 
 
 def _csrf_error(_error: CSRFError):

@@ -72,5 +72,4 @@ def attempt(operation, labels: dict | None = None) -> Refusal | None:
             abort(404)
         flash(error.message, "danger" if error.status == 403 else "warning")
         return Refusal(error.status)
-    db.session.commit()
     return None

@@ -13,6 +13,7 @@ from app import create_app
 from meeting.accounts.operations import create_user, issue_token
 from meeting.charter.loader import load_charter
 from meeting.extensions import db
+from tests.contract import watch
 
 TESTS = Path(__file__).resolve().parent
 PASSWORD = "password-123"
@@ -60,9 +61,14 @@ def migrated(database_url, tmp_path_factory) -> str:
 
 @pytest.fixture
 def bare_app(migrated, tmp_path):
-    """The app on the migrated database with no charter loaded; emptied afterwards."""
+    """The app on the migrated database with no charter loaded; emptied afterwards.
+
+    Every API answer it gives is checked against the OpenAPI document (tests/contract.py).
+    """
     app = make_app(migrated, tmp_path)
+    violations = watch(app)
     yield app
+    assert not violations, "answers that break the OpenAPI document:\n" + "\n".join(violations)
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:

@@ -48,7 +48,8 @@ def make_item(app, state: str = "draft", by: str = "liaison-edu", **fields) -> i
 
 def new_item(state: str = "draft", by: str = "liaison-edu", **fields) -> Item:
     """Inside an app context: create an item and walk it to STATE (flushed, not committed)."""
-    from meeting.meetings.operations import add_to_agenda, fire_meeting_event, record_decision
+    from meeting.meetings.agenda import add_to_agenda, record_decision
+    from meeting.meetings.operations import fire_meeting_event
     from tests.meetings_factory import new_meeting
 
     item = create_item(user(by), {**DRAFT, **fields})

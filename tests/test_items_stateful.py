@@ -13,13 +13,9 @@ from hypothesis.stateful import (
 from meeting.extensions import db
 from meeting.history import history_of
 from meeting.items.models import Item
+from meeting.meetings.agenda import add_to_agenda, record_decision, remove_from_agenda
 from meeting.meetings.models import Meeting
-from meeting.meetings.operations import (
-    add_to_agenda,
-    fire_meeting_event,
-    record_decision,
-    remove_from_agenda,
-)
+from meeting.meetings.operations import fire_meeting_event
 from tests.conftest import USERS
 from tests.items_factory import make_item, user
 from tests.meetings_factory import new_meeting

@@ -76,3 +76,49 @@ def test_every_state_and_event_has_a_label():
     assert all(event.label for event in workflow.EVENTS.values())
     for event in workflow.EVENTS.values():
         assert set(event.sources) <= set(workflow.STATES) and event.dest in workflow.STATES
+
+
+@pytest.mark.parametrize(
+    ("event", "fields", "changes"),
+    [
+        ("pass_review", {"opinion": "建议提交会议", "meeting_id": 3}, {"opinion": "建议提交会议"}),
+        ("adopt", {"resolution": "同意设立", "meeting_id": 3}, {"resolution": "同意设立"}),
+        ("schedule", {"meeting_id": 3}, {"meeting_id": 3}),
+        ("unschedule", {"meeting_id": 3}, {"meeting_id": None}),
+        ("defer", {"reason": "待调研"}, {"meeting_id": None}),  # waits for a later meeting
+        ("reject", {"reason": "条件不成熟"}, {}),
+        (
+            "submit",
+            {"title": "新标题", "category": "other"},
+            {"title": "新标题", "category": "other"},
+        ),
+        ("approve", {"comment": "同意"}, {}),
+    ],
+)
+def test_what_each_event_writes_on_the_item(event, fields, changes):
+    assert workflow.effects(workflow.EVENTS[event], fields) == changes
+
+
+def test_submit_and_send_back_restart_the_office_queue():
+    restarting = {name for name, event in workflow.EVENTS.items() if event.restarts_queue}
+    assert restarting == {"submit", "send_back"}
+    assert all(workflow.EVENTS[name].dest == "submitted" for name in restarting)
+
+
+@pytest.mark.parametrize(
+    ("event", "via", "expected"),
+    [
+        ("approve", workflow.BY_USER, True),
+        ("approve", workflow.BY_MEETING, False),
+        ("pass_review", workflow.BY_MEETING, True),  # a liaison meeting's decision
+        ("return_for_revision", workflow.BY_MEETING, True),
+        ("decline", workflow.BY_MEETING, True),
+        ("adopt", workflow.BY_USER, False),  # recorded on the meeting's page
+        ("adopt", workflow.BY_MEETING, True),
+        ("close", workflow.BY_USER, False),
+        ("close", workflow.BY_MEETING, False),
+        ("close", workflow.BY_SYSTEM, True),
+    ],
+)
+def test_who_records_each_event(event, via, expected):
+    assert workflow.may_record_via(workflow.EVENTS[event], via) is expected

@@ -5,7 +5,7 @@ table. Who may fire an event (`may_fire`) and what it must carry (`EVENTS[...].c
 read from the same table, so pages and API never restate the rules.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workflows import machine
 from workflows.i18n import N_
@@ -36,6 +36,10 @@ BY_USER, BY_MEETING, BY_SYSTEM = "user", "meeting", "system"
 APPROVERS = "approvers"
 
 
+# The item's text: what its proposer edits while `editable`, and what submit writes onto it.
+EDITABLE_FIELDS = ("title", "background", "proposal", "category", "duty_refs")
+
+
 @dataclass(frozen=True)
 class Event:
     name: str
@@ -47,36 +51,49 @@ class Event:
     optional: tuple[str, ...] = ()
     proposer_only: bool = False  # a liaison of the proposing unit
     via: str = BY_USER
+    also_at_meeting: bool = False  # a liaison meeting records it as its decision (三(二))
     irreversible: bool = False
+    # What firing it does to the item's columns besides its state:
+    sets: dict[str, str] = field(default_factory=dict, hash=False)  # column <- carried field
+    clears: tuple[str, ...] = ()  # columns emptied
+    restarts_queue: bool = False  # (re-)enters the office's queue: `submitted_at` starts again
 
 
 EVENTS = {
     e.name: e
     for e in [
         Event("submit", N_("Submit"), ("draft", "returned"), "submitted", frozenset({LIAISON}),
-              carries=("title", "background", "proposal", "duty_refs"), proposer_only=True),
+              carries=("title", "background", "proposal", "duty_refs"), proposer_only=True,
+              sets={name: name for name in EDITABLE_FIELDS}, restarts_queue=True),
         Event("withdraw", N_("Withdraw"), ("draft", "submitted", "returned"), "withdrawn",
               frozenset({LIAISON}), carries=("reason",), proposer_only=True, irreversible=True),
         Event("return_for_revision", N_("Return for revision"), ("submitted",), "returned",
-              frozenset({OFFICE}), carries=("comment",), optional=("meeting_id",)),
+              frozenset({OFFICE}), carries=("comment",), optional=("meeting_id",),
+              also_at_meeting=True),
         Event("decline", N_("Decline"), ("submitted",), "declined", frozenset({OFFICE}),
-              carries=("reason",), optional=("meeting_id",), irreversible=True),
+              carries=("reason",), optional=("meeting_id",), also_at_meeting=True,
+              irreversible=True),
         Event("pass_review", N_("Pass review"), ("submitted",), "reviewed", frozenset({OFFICE}),
-              carries=("opinion",), optional=("meeting_id",)),
+              carries=("opinion",), optional=("meeting_id",), also_at_meeting=True,
+              sets={"opinion": "opinion"}),
         Event("send_back", N_("Send back to the office"), ("reviewed",), "submitted", APPROVERS,
-              carries=("comment",)),
+              carries=("comment",), restarts_queue=True),
         Event("approve", N_("Approve"), ("reviewed",), "approved", APPROVERS,
               optional=("comment",), irreversible=True),
         Event("schedule", N_("Put on the agenda"), ("approved", "deferred"), "scheduled",
-              frozenset({OFFICE}), carries=("meeting_id",), via=BY_MEETING),
+              frozenset({OFFICE}), carries=("meeting_id",), via=BY_MEETING,
+              sets={"meeting_id": "meeting_id"}),
         Event("unschedule", N_("Take off the agenda"), ("scheduled",), "approved",
-              frozenset({OFFICE}), optional=("meeting_id",), via=BY_MEETING),
+              frozenset({OFFICE}), optional=("meeting_id",), via=BY_MEETING,
+              clears=("meeting_id",)),
         Event("adopt", N_("Adopt"), ("scheduled",), "adopted", frozenset({OFFICE}),
-              carries=("resolution",), optional=("meeting_id",), via=BY_MEETING),
+              carries=("resolution",), optional=("meeting_id",), via=BY_MEETING,
+              sets={"resolution": "resolution"}),
         Event("reject", N_("Reject"), ("scheduled",), "rejected", frozenset({OFFICE}),
               carries=("reason",), optional=("meeting_id",), via=BY_MEETING),
         Event("defer", N_("Defer"), ("scheduled",), "deferred", frozenset({OFFICE}),
-              carries=("reason",), optional=("meeting_id",), via=BY_MEETING),
+              carries=("reason",), optional=("meeting_id",), via=BY_MEETING,
+              clears=("meeting_id",)),  # a deferred item waits for a later meeting
         Event("start_implementation", N_("Start implementation"), ("adopted",), "implementing",
               frozenset(), via=BY_SYSTEM),
         Event("close", N_("Close"), ("implementing",), "closed", frozenset(), via=BY_SYSTEM),
@@ -120,6 +137,24 @@ def fire(item, event: str) -> None:
 def events_from(state: str) -> list[str]:
     """Events the transition table allows from STATE, whoever fires them."""
     return MACHINE.get_triggers(state)
+
+
+def may_record_via(event: Event, via: str) -> bool:
+    """Whether EVENT may be recorded VIA a page, a meeting or the system.
+
+    Each event is recorded its own way; a meeting also records, at a liaison meeting, the
+    office's review events as that meeting's decisions.
+    """
+    return event.via == via or (via == BY_MEETING and event.also_at_meeting)
+
+
+def effects(event: Event, fields: dict) -> dict:
+    """The item columns EVENT changes besides its state, given the FIELDS it carried.
+
+    `submitted_at` is left to the caller (it needs the clock): see `Event.restarts_queue`.
+    """
+    changes = {column: fields[name] for column, name in event.sets.items() if name in fields}
+    return {**changes, **dict.fromkeys(event.clears)}
 
 
 def may_fire(event: Event, role: str, actor_unit: str | None, item_unit: str, rules: dict) -> bool:

@@ -7,18 +7,73 @@ Who may convene depends on the meeting's kind and on delegations (五(一)); the
 those facts as plain arguments, so the rules read and test without a database.
 """
 
+from calendar import monthrange
 from dataclasses import dataclass
+from datetime import date
 
 from workflows import machine
 from workflows.i18n import N_
 from workflows.machine import build_machine
 from workflows.roles import CONVENER, GENERAL_CONVENER, OFFICE
 
-KINDS = {
-    "plenary": N_("Plenary meeting"),
-    "ad_hoc": N_("Ad-hoc meeting"),
-    "liaison": N_("Liaison meeting"),
-}
+
+@dataclass(frozen=True)
+class MeetingKind:
+    """What sets one kind of meeting apart: who convenes it, what its agenda takes, what it decides."""
+
+    code: str
+    label: str
+    decisions: tuple[str, ...]  # agenda-item events it records as its decisions
+    agenda_states: tuple[str, ...]  # item states its agenda takes
+    awaiting_state: str  # the item state in which an agenda entry waits for its decision
+    convened_by_office: bool  # the office convenes it (三(二)), not a convener (五(一))
+    needs_requester: bool  # convened at a convener's request, whom it names (三(二))
+    schedules_items: bool  # putting an item on its agenda schedules the item (五(二))
+
+
+# One record per kind, as CTFd registers its challenge types.
+KINDS_REGISTRY = {
+    k.code: k
+    for k in [
+        # 五(一)(二): approved items only (office review and approval first); in principle yearly.
+        MeetingKind("plenary", N_("Plenary meeting"), decisions=("adopt", "reject", "defer"),
+                    agenda_states=("approved", "deferred"), awaiting_state="scheduled",
+                    convened_by_office=False, needs_requester=False, schedules_items=True),
+        # 五(一): any time when needed, on the same terms as a plenary.
+        MeetingKind("ad_hoc", N_("Ad-hoc meeting"), decisions=("adopt", "reject", "defer"),
+                    agenda_states=("approved", "deferred"), awaiting_state="scheduled",
+                    convened_by_office=False, needs_requester=False, schedules_items=True),
+        # 三(二): the office, at a convener's request, forms preliminary opinions on submitted
+        # items; its decisions are the items' own review events.
+        MeetingKind("liaison", N_("Liaison meeting"),
+                    decisions=("pass_review", "return_for_revision", "decline"),
+                    agenda_states=("submitted",), awaiting_state="submitted",
+                    convened_by_office=True, needs_requester=True, schedules_items=False),
+    ]
+}  # fmt: skip
+PLENARY_KIND = "plenary"
+
+
+def kind(code: str) -> MeetingKind:
+    """The registered kind CODE (KeyError for an unknown one)."""
+    return KINDS_REGISTRY[code]
+
+
+def schedules_items(code: str) -> bool:
+    """Whether putting an item on a meeting of kind CODE schedules it (plenary, ad-hoc)."""
+    return kind(code).schedules_items
+
+
+def needs_requester(code: str) -> bool:
+    """Whether a meeting of kind CODE names the convener who asked for it (liaison)."""
+    return kind(code).needs_requester
+
+
+# Compatibility names, derived from the registry.
+KINDS = {code: k.label for code, k in KINDS_REGISTRY.items()}
+DECISIONS = {code: k.decisions for code, k in KINDS_REGISTRY.items()}
+AGENDA_STATES = {code: k.agenda_states for code, k in KINDS_REGISTRY.items()}
+AWAITING_STATE = {code: k.awaiting_state for code, k in KINDS_REGISTRY.items()}
 LIAISON_KIND = "liaison"
 
 STATES = {
@@ -33,6 +88,8 @@ OPEN_STATES = frozenset({"planned", "convened", "in_session"})  # an item sits o
 
 # Those who run a meeting once convened: open it, close it, publish its minutes.
 RUNNERS = frozenset({OFFICE, CONVENER, GENERAL_CONVENER})
+# Those who ask the office for a liaison meeting (三(二)), named as its `requested_by`.
+REQUESTERS = frozenset({CONVENER, GENERAL_CONVENER})
 
 
 @dataclass(frozen=True)
@@ -59,19 +116,6 @@ EVENTS = {
               carries=("reason",), irreversible=True),
     ]
 }  # fmt: skip
-
-# The decisions an agenda item can get at each kind of meeting: agenda-item events.
-DECISIONS = {
-    "plenary": ("adopt", "reject", "defer"),
-    "ad_hoc": ("adopt", "reject", "defer"),
-    "liaison": ("pass_review", "return_for_revision", "decline"),
-}
-# The item states an agenda of each kind takes (五(二): plenary/ad-hoc only approved items).
-AGENDA_STATES = {
-    "plenary": ("approved", "deferred"),
-    "ad_hoc": ("approved", "deferred"),
-    "liaison": ("submitted",),
-}
 
 # History rows of changes that are not transitions.
 RECORD_LABELS = {
@@ -129,24 +173,43 @@ def events_from(state: str) -> list[str]:
     return MACHINE.get_triggers(state)
 
 
-def may_convene(kind: str, role: str, delegated: bool, rules: dict) -> bool:
+def may_convene(kind_code: str, role: str, delegated: bool, rules: dict) -> bool:
     """五(一): the general convener convenes, or the convener under a delegation; the office
     convenes liaison meetings (三(二))."""
-    if kind == LIAISON_KIND:
+    found = KINDS_REGISTRY.get(kind_code)
+    if found is None:
+        return False
+    if found.convened_by_office:
         return role == OFFICE
     if role in rules.get("conveners", ()):
         return True
     return role in rules.get("delegable_to", ()) and delegated
 
 
-def may_plan(kind: str, role: str, delegated: bool, rules: dict) -> bool:
+def delegable(kind_code: str) -> bool:
+    """Whether a delegation 委托 can cover a meeting of KIND_CODE: one a convener convenes."""
+    return not kind(kind_code).convened_by_office
+
+
+def may_plan(kind_code: str, role: str, delegated: bool, rules: dict) -> bool:
     """The office plans any meeting; a convener plans what they may convene."""
-    return role == OFFICE or may_convene(kind, role, delegated, rules)
+    return role == OFFICE or may_convene(kind_code, role, delegated, rules)
+
+
+def is_runner(role: str) -> bool:
+    """Whether ROLE runs meetings once convened (the office and the conveners)."""
+    return role in RUNNERS
 
 
 def may_read_draft_minutes(role: str) -> bool:
     """Draft minutes are the office's and the conveners'; published ones are everyone's."""
-    return role in RUNNERS
+    return is_runner(role)
+
+
+def may_follow_receipts(role: str) -> bool:
+    """Whether ROLE sees which units have signed for published minutes (签收): those who run
+    meetings, to chase the rest."""
+    return is_runner(role)
 
 
 def may_fire(event: str, kind: str, state: str, role: str, delegated: bool, rules: dict) -> bool:
@@ -162,15 +225,50 @@ def available_events(kind: str, state: str, role: str, delegated: bool, rules: d
     return [e for e in events_from(state) if may_fire(e, kind, state, role, delegated, rules)]
 
 
-# The item state in which an agenda entry waits for this kind of meeting's decision. An item
-# that left it otherwise (withdrawn, or reviewed by the office alone) no longer waits.
-AWAITING_STATE = {"plenary": "scheduled", "ad_hoc": "scheduled", "liaison": "submitted"}
+def awaits_decision(kind_code: str, decision: str | None, item_state: str) -> bool:
+    """Whether an agenda entry waits for the meeting's decision. An item that left the kind's
+    awaiting state otherwise (withdrawn, or reviewed by the office alone) no longer waits."""
+    return decision is None and item_state == kind(kind_code).awaiting_state
 
 
-def awaits_decision(kind: str, decision: str | None, item_state: str) -> bool:
-    return decision is None and item_state == AWAITING_STATE[kind]
-
-
-def undecided(kind: str, entries: list[tuple[str | None, str]]) -> int:
+def undecided(kind_code: str, entries: list[tuple[str | None, str]]) -> int:
     """How many (decision, item state) ENTRIES still wait for a decision; close_session needs none."""
-    return sum(1 for decision, state in entries if awaits_decision(kind, decision, state))
+    return sum(1 for decision, state in entries if awaits_decision(kind_code, decision, state))
+
+
+# A meeting whose notice is out counts as convened, whether held yet or not.
+CONVENED_STATES = ("convened", "in_session", "held", "minutes_published")
+
+# 五(一) "原则上每年召开一次全体会议" when a charter does not say how many.
+DEFAULT_PLENARIES_PER_YEAR = 1
+
+
+def plenaries_per_year(rules: dict) -> int:
+    """How many plenary meetings the charter holds a year in principle (0: no fixed rhythm)."""
+    return rules.get("plenaries_per_year", DEFAULT_PLENARIES_PER_YEAR)
+
+
+def plenaries_owed(count_this_year: int, rules: dict) -> int:
+    """How many more plenaries this year needs to meet the charter's `plenaries_per_year`.
+
+    A floor, not a ceiling: 五(一) holds them "in principle" once a year and lets the joint
+    meeting convene "at any time when necessary", so more are never refused. The scheduler
+    reminds until the year's plenaries are convened.
+    """
+    return max(0, plenaries_per_year(rules) - count_this_year)
+
+
+def plenary_reminder_period(today: date, convened_this_year: int, rules: dict) -> int | None:
+    """The reminder period due on TODAY while the year's plenaries are not all convened.
+
+    From the charter's `plenary_reminder_from` (MM-DD) each year, one period every
+    `plenary_reminder_every_days` days; None before that day, or when none is owed.
+    """
+    if not plenaries_owed(convened_this_year, rules):
+        return None
+    month, day = map(int, rules["plenary_reminder_from"].split("-"))
+    # The schema's MM-DD admits 02-29 (and 02-30): such a day is the month's last that year.
+    start = date(today.year, month, min(day, monthrange(today.year, month)[1]))
+    if today < start:
+        return None
+    return (today - start).days // rules["plenary_reminder_every_days"]

@@ -10,10 +10,12 @@ and are recorded like any other event.
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from workflows import machine
 from workflows.i18n import N_
 from workflows.machine import build_machine
+from workflows.roles import LIAISON
 from workflows.roles import OFFICE as OFFICE_ROLE
 
 STATES = {
@@ -129,17 +131,78 @@ def available_events(state: str, is_office: bool, is_lead: bool, is_responsible:
     ]
 
 
-def warning(days_left: int | None, warning_days: int, escalation_days: int) -> str:
-    """The warning level of an open task DAYS_LEFT days before its deadline (negative: overdue).
+# The charter's supervision rules (三(四), 五(四)) when a charter leaves them out: the default
+# charter's values. The only defaults of these two rules anywhere.
+DEFAULT_WARNING_DAYS = 5
+DEFAULT_ESCALATION_DAYS = 10
 
-    None (a task that is done) is never warned about.
+
+@dataclass(frozen=True)
+class WarningBands:
+    """The warning bands of an open task, by days left before its deadline (negative: overdue).
+
+        days left  … -esc-1 │ -esc … -1 │ 0 … warn │ warn+1 …
+        level      dark_red │    red    │  yellow  │  none
+
+    (esc: the charter's `escalation_days`, warn: its `deadline_warning_days`.) Yellow is "due soon" (the lead unit is reminded), red "overdue" (the lead unit and the office
+    are told), dark red "seriously overdue" (escalated to the conveners). A task that is done is
+    never warned about. Pages, the ledger's SQL filter and the scheduler all read these bands.
     """
-    if days_left is None:
-        return "none"
-    if days_left < -escalation_days:
-        return "dark_red"
-    if days_left < 0:
-        return "red"
-    if days_left <= warning_days:
-        return "yellow"
-    return "none"
+
+    warning_days: int = DEFAULT_WARNING_DAYS
+    escalation_days: int = DEFAULT_ESCALATION_DAYS
+
+    @classmethod
+    def from_rules(cls, rules: dict) -> "WarningBands":
+        """The bands of the charter's RULES (`deadline_warning_days`, `escalation_days`)."""
+        return cls(
+            warning_days=rules.get("deadline_warning_days", DEFAULT_WARNING_DAYS),
+            escalation_days=rules.get("escalation_days", DEFAULT_ESCALATION_DAYS),
+        )
+
+    def days_range(self, level: str) -> tuple[int | None, int | None]:
+        """The days left (inclusive; None: unbounded) an open task of LEVEL has."""
+        return {
+            "dark_red": (None, -self.escalation_days - 1),
+            "red": (-self.escalation_days, -1),
+            "yellow": (0, self.warning_days),
+            "none": (self.warning_days + 1, None),
+        }[level]
+
+    def for_days_left(self, days_left: int | None) -> str:
+        """The level of a task DAYS_LEFT days before its deadline; None (done) is "none"."""
+        if days_left is None:
+            return "none"
+        for level in WARNINGS:
+            low, high = self.days_range(level)
+            if (low is None or days_left >= low) and (high is None or days_left <= high):
+                return level
+        raise AssertionError(f"no band holds {days_left}")  # the bands cover every integer
+
+    def deadlines(self, level: str, today: date) -> tuple[date | None, date | None]:
+        """The deadlines (inclusive; None: unbounded) of open tasks at LEVEL as of TODAY.
+
+        The same bands as `for_days_left`, as dates a query can compare a deadline column with.
+        """
+        low, high = self.days_range(level)
+        return (
+            None if low is None else today + timedelta(days=low),
+            None if high is None else today + timedelta(days=high),
+        )
+
+
+OVERDUE_LEVELS = ("red", "dark_red")
+
+
+def liaison_sees(role: str, unit_id: int | None, unit_ids: set[int]) -> bool:
+    """Whether a user of ROLE in UNIT_ID sees a task whose lead and responsible units are UNIT_IDS.
+
+    A liaison sees only the tasks their unit leads or shares (五(五)); everyone else with a
+    role in the joint meeting sees every task.
+    """
+    return not scoped_to_unit(role) or (unit_id is not None and unit_id in unit_ids)
+
+
+def scoped_to_unit(role: str) -> bool:
+    """Whether a user of ROLE sees only their own unit's tasks (the SQL form of `liaison_sees`)."""
+    return role == LIAISON

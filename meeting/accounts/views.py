@@ -36,7 +36,6 @@ def login():
             )
             return render_template("accounts/login.html", form=form), 429
         user = authenticate(username, form.password.data, request.remote_addr or "")
-        db.session.commit()
         if user is None:
             flash(_("Wrong username or password."), "danger")
             return render_template("accounts/login.html", form=form), 401
@@ -72,7 +71,6 @@ def password():
         except AccountError as error:
             form.current.errors = [str(error)]
         else:
-            db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.home"))
     return render_template("accounts/password.html", form=form), 422 if form.errors else 200

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from meeting.accounts.models import User
+from meeting.charter.rules import rules
 from meeting.extensions import db
 from meeting.items.models import Item
-from meeting.items.operations import rules
 from meeting.meetings.models import Meeting, MinutesReceipt
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Task

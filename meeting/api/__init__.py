@@ -10,6 +10,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.before_request
 def authenticate_bearer():
     """Every API request carries `Authorization: Bearer TOKEN`; a session cookie is not enough."""
+    g.api_request = True  # input is parsed strictly (meeting.contract.parse)
     if request.endpoint == "api.openapi":
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")

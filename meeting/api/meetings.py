@@ -1,156 +1,171 @@
 """Meetings, delegations and the calendar: /api/v1/meetings… (API.md)."""
 
-import io
-
-from flask import Response, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from meeting.api import bp
-from meeting.api.items import json_body, visible_item
+from meeting.api.contract import WRITE, operation
+from meeting.api.items import visible_item
 from meeting.api.pagination import paginated
-from meeting.errors import InvalidInput, NotFound
+from meeting.charter.rules import rules
+from meeting.contract import bodies, parse, resources
+from meeting.contract.queries import MeetingQuery, Query
+from meeting.errors import NotFound
 from meeting.extensions import db
-from meeting.items.operations import rules
-from meeting.meetings import calendar, minutes
-from meeting.meetings.delegations import create_delegation, revoke_delegation
-from meeting.meetings.models import Delegation, Meeting
-from meeting.meetings.operations import (
-    acknowledge_minutes,
+from meeting.meetings.agenda import (
     add_to_agenda,
-    can_read_minutes,
-    fire_meeting_event,
-    minutes_document_number,
-    plan_meeting,
     record_attendance,
     record_decision,
     remove_from_agenda,
     reorder_agenda,
-    update_minutes,
 )
+from meeting.meetings.calendar import ics_response
+from meeting.meetings.delegations import create_delegation, revoke_delegation
+from meeting.meetings.minutes import docx_response
+from meeting.meetings.models import Delegation, Meeting
+from meeting.meetings.operations import fire_meeting_event, plan_meeting
 from meeting.meetings.queries import meetings_query
+from meeting.meetings.receipts import acknowledge_minutes, update_minutes
 from meeting.meetings.serialize import delegation_json, meeting_json
+
+MEETING = {200: resources.Meeting}
+RECORD = (401, 403, 409, 422)  # the office's records on a meeting: who, state, fields
 
 
 @bp.get("/meetings")
-def list_meetings():
-    """Meetings; `?kind=`, `?state=`, `?when=upcoming|past`."""
-    kind, when = request.args.get("kind"), request.args.get("when")
-    query = meetings_query(kind, request.args.get("state"), when)
-    return paginated(query, lambda m: meeting_json(m, current_user, with_history=False))
+@operation("Meetings", query=MeetingQuery, returns={200: resources.Page[resources.MeetingSummary]})
+def list_meetings(args: MeetingQuery):
+    query = meetings_query(args.kind, args.state, args.when)
+    return paginated(query, lambda m: meeting_json(m, current_user, with_history=False), args)
 
 
 @bp.post("/meetings")
-def plan():
-    meeting = plan_meeting(current_user, json_body())
-    db.session.commit()
-    return meeting_json(meeting, current_user), 201
+@operation("Plan a meeting (the office; a convener what they may convene)",
+           body=bodies.MeetingPlan, returns={201: resources.Meeting}, errors=WRITE)  # fmt: skip
+def plan(body: dict):
+    return meeting_json(plan_meeting(current_user, body), current_user), 201
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@operation("One meeting, with its agenda, attendance, decisions and history", returns=MEETING)
 def show_meeting(meeting_id: int):
     return meeting_json(meeting_or_404(meeting_id), current_user)
 
 
 @bp.post("/meetings/<int:meeting_id>/events/<event>")
-def fire_meeting(meeting_id: int, event: str):
-    meeting = fire_meeting_event(meeting_or_404(meeting_id), event, current_user, json_body())
-    db.session.commit()
+@operation("Fire a meeting event (五(一), 五(三))", body=bodies.MEETING_EVENT_BODIES,
+           body_by="event", returns=MEETING, errors=WRITE)  # fmt: skip
+def fire_meeting(meeting_id: int, event: str, body: dict):
+    meeting = fire_meeting_event(meeting_or_404(meeting_id), event, current_user, body)
     return meeting_json(meeting, current_user)
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda")
-def add_item(meeting_id: int):
-    body = json_body()
+@operation("Put an item on the agenda (schedules it at a plenary or ad-hoc meeting)",
+           body=bodies.AgendaEntry, returns=MEETING, errors=RECORD)  # fmt: skip
+def add_item(meeting_id: int, body: dict):
     meeting = meeting_or_404(meeting_id)
-    add_to_agenda(meeting, item_from(body), current_user)
-    db.session.commit()
+    entry = parse(bodies.AgendaEntry, body)
+    add_to_agenda(meeting, visible_item(entry.item_id), current_user)
     return meeting_json(meeting, current_user)
 
 
 @bp.put("/meetings/<int:meeting_id>/agenda")
-def reorder(meeting_id: int):
+@operation("Reorder the agenda: every agenda item's id once", body=bodies.AgendaOrder,
+           returns=MEETING, errors=RECORD)  # fmt: skip
+def reorder(meeting_id: int, body: dict):
     meeting = meeting_or_404(meeting_id)
-    reorder_agenda(meeting, json_body().get("item_ids"), current_user)
-    db.session.commit()
+    reorder_agenda(meeting, parse(bodies.AgendaOrder, body).item_ids, current_user)
     return meeting_json(meeting, current_user)
 
 
 @bp.delete("/meetings/<int:meeting_id>/agenda/<int:item_id>")
+@operation("Take an item off the agenda", returns=MEETING, errors=RECORD)
 def remove_item(meeting_id: int, item_id: int):
     meeting = meeting_or_404(meeting_id)
     remove_from_agenda(meeting, visible_item(item_id), current_user)
-    db.session.commit()
     return meeting_json(meeting, current_user)
 
 
 @bp.put("/meetings/<int:meeting_id>/attendance")
-def attendance(meeting_id: int):
+@operation("Record attendance per unit code", body=bodies.AttendanceMarks, returns=MEETING,
+           errors=RECORD)  # fmt: skip
+def attendance(meeting_id: int, body: dict):
     meeting = meeting_or_404(meeting_id)
-    record_attendance(meeting, current_user, json_body().get("attendance"))
-    db.session.commit()
+    marks = parse(bodies.AttendanceMarks, body).model_dump()["attendance"]
+    record_attendance(meeting, current_user, marks)
     return meeting_json(meeting, current_user)
 
 
 @bp.post("/meetings/<int:meeting_id>/decisions")
-def decide(meeting_id: int):
-    """`{"item_id", "decision", "version" (the item's), and the decision's field}`."""
-    body = json_body()
+@operation("Record the meeting's decision on an agenda item", body=bodies.Decision,
+           returns=MEETING, errors=RECORD)  # fmt: skip
+def decide(meeting_id: int, body: dict):
     meeting = meeting_or_404(meeting_id)
-    record_decision(meeting, item_from(body), body.get("decision"), current_user, body)
-    db.session.commit()
+    decision = parse(bodies.Decision, body)
+    item = visible_item(decision.item_id)
+    record_decision(meeting, item, decision.decision, current_user, body)
     return meeting_json(meeting, current_user)
 
 
 @bp.put("/meetings/<int:meeting_id>/minutes")
-def edit_minutes(meeting_id: int):
-    body = json_body()
+@operation("Edit the draft minutes (the office, once the session is closed)",
+           body=bodies.MinutesEdit, returns=MEETING, errors=RECORD)  # fmt: skip
+def edit_minutes(meeting_id: int, body: dict):
     meeting = meeting_or_404(meeting_id)
-    update_minutes(meeting, current_user, body.get("text"), body.get("version"))
-    db.session.commit()
+    minutes = parse(bodies.MinutesEdit, body)
+    update_minutes(meeting, current_user, minutes.text, minutes.version)
     return meeting_json(meeting, current_user)
 
 
 @bp.post("/meetings/<int:meeting_id>/receipt")
+@operation("The caller's unit signs for the published minutes (签收)", returns=MEETING,
+           errors=(401, 403, 409))  # fmt: skip
 def acknowledge(meeting_id: int):
-    """The caller's unit signs for the published minutes."""
     meeting = meeting_or_404(meeting_id)
     acknowledge_minutes(meeting, current_user)
-    db.session.commit()
     return meeting_json(meeting, current_user)
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 @bp.get("/meetings/<int:meeting_id>/minutes.docx")
+@operation("The minutes as a Word document", returns={200: DOCX})
 def minutes_docx(meeting_id: int):
     return docx_response(meeting_or_404(meeting_id))
 
 
 @bp.get("/meetings.ics")
+@operation("Every meeting not cancelled, as iCalendar", returns={200: "text/calendar"})
 def meetings_ics():
     return ics_response()
 
 
 @bp.get("/delegations")
-def list_delegations():
+@operation("Delegations of convening (委托)", query=Query,
+           returns={200: resources.Page[resources.Delegation]})  # fmt: skip
+def list_delegations(args: Query):
     query = select(Delegation).order_by(Delegation.created_at.desc(), Delegation.id.desc())
-    return paginated(query, delegation_json)
+    return paginated(query, delegation_json, args)
 
 
 @bp.post("/delegations")
-def delegate():
-    delegation = create_delegation(current_user, json_body(), rules())
-    db.session.commit()
-    return delegation_json(delegation), 201
+@operation("The general convener delegates convening to the convener (五(一))",
+           body=bodies.DelegationRequest, returns={201: resources.Delegation},
+           errors=(401, 403, 422))  # fmt: skip
+def delegate(body: dict):
+    return delegation_json(create_delegation(current_user, body, rules())), 201
 
 
 @bp.post("/delegations/<int:delegation_id>/revoke")
+@operation("Revoke a delegation", returns={200: resources.Delegation}, errors=(401, 403, 409))
 def revoke(delegation_id: int):
     delegation = db.session.get(Delegation, delegation_id)
     if delegation is None:
         raise NotFound(_("There is no such page or record."))
     revoke_delegation(delegation, current_user, rules())
-    db.session.commit()
     return delegation_json(delegation)
 
 
@@ -159,27 +174,3 @@ def meeting_or_404(meeting_id: int) -> Meeting:
     if meeting is None:
         raise NotFound(_("There is no such page or record."))
     return meeting
-
-
-def item_from(body: dict):
-    item_id = body.get("item_id")
-    if not isinstance(item_id, int) or isinstance(item_id, bool) or not 0 < item_id < 2**63:
-        raise InvalidInput({"item_id": _("Required: an item id.")})
-    return visible_item(item_id)
-
-
-def docx_response(meeting: Meeting) -> Response:
-    if not meeting.minutes_text or not can_read_minutes(meeting, current_user):
-        raise NotFound(_("This meeting has no minutes yet."))
-    number = minutes_document_number(meeting)
-    filename = f"{number or meeting.title}-会议纪要.docx"
-    return send_file(
-        io.BytesIO(minutes.docx_bytes(meeting, number)),
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        as_attachment=True,
-        download_name=filename,  # send_file encodes a Chinese name per RFC 6266
-    )
-
-
-def ics_response() -> Response:
-    return Response(calendar.ics_bytes(), mimetype="text/calendar; charset=utf-8")

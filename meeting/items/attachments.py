@@ -3,11 +3,12 @@
 import mimetypes
 from pathlib import Path
 
+from flask import Response, send_file
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from meeting.accounts.models import User
-from meeting.errors import Forbidden
+from meeting.errors import Forbidden, NotFound
 from meeting.extensions import db
 from meeting.items.models import Attachment, Item
 from meeting.items.operations import can_edit, invalid_transition, is_proposer, record_change
@@ -41,3 +42,16 @@ def add_attachment(item: Item, user: User, upload: FileStorage | None) -> Attach
 
 def attachment_path(attachment: Attachment) -> Path:
     return upload_folder(FOLDER) / attachment.stored_name
+
+
+def send_attachment(item: Item, attachment_id: int) -> Response:
+    """ITEM's attachment ATTACHMENT_ID as a download (404 if it is not one of ITEM's)."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.item_id != item.id:
+        raise NotFound(_("There is no such page or record."))
+    return send_file(
+        attachment_path(attachment),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )

@@ -1,7 +1,11 @@
-"""Who hears of each agenda-item event: those whose action it calls for, and the proposer."""
+"""Who hears of each agenda-item event: those whose action it calls for, and the proposer.
+
+A receiver of `meeting.signals.item_event_fired`; it adds notifications and never commits.
+"""
 
 from flask_babel import gettext as _
 
+from meeting import signals
 from meeting.items.models import Item
 from meeting.notifications.operations import liaisons_of, notify, users_with_roles
 from workflows import agenda_item
@@ -23,7 +27,9 @@ RECIPIENTS = {
 }
 
 
-def notify_item_event(item: Item, event: str, fields: dict, rules: dict) -> None:
+@signals.item_event_fired.connect
+def notify_item_event(item: Item, event: str, fields: dict, rules: dict, **extra) -> None:
+    """Tell the groups RECIPIENTS names for EVENT, with the note the event carried."""
     groups = RECIPIENTS.get(event, ())
     if not groups:
         return

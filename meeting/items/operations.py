@@ -5,11 +5,12 @@ then changes the item, bumps its version and writes one history row. It flushes;
 commits once. Any refusal raises before anything is written.
 """
 
-from flask import g
 from flask_babel import gettext as _
 
+from meeting import signals
 from meeting.accounts.models import User
-from meeting.charter.models import Charter
+from meeting.charter.rules import rules
+from meeting.contract import bodies, parse
 from meeting.errors import (
     Forbidden,
     InvalidInput,
@@ -18,18 +19,12 @@ from meeting.errors import (
     UnknownEvent,
 )
 from meeting.extensions import db
-from meeting.fields import text_field
 from meeting.history import record
 from meeting.items.models import Item
-from meeting.items.notifications import notify_item_event
 from meeting.timeutil import utcnow
 from meeting.versioning import check_version, save_change
 from workflows import agenda_item as workflow
 from workflows.roles import LIAISON
-
-TEXT_LIMITS = {"title": 200, "background": 20000, "proposal": 20000}
-NOTE_LIMIT = 5000  # reason, comment, opinion, resolution
-EDITABLE_FIELDS = ("title", "background", "proposal", "category", "duty_refs")
 
 
 def can_view(item: Item, user: User) -> bool:
@@ -39,14 +34,6 @@ def can_view(item: Item, user: User) -> bool:
 
 def is_proposer(item: Item, user: User) -> bool:
     return user.role == LIAISON and user.unit_id == item.unit_id
-
-
-def rules() -> dict:
-    """The charter's rules of procedure, read once per request (lists ask for them per row)."""
-    if "charter_rules" not in g:
-        charter = Charter.current()
-        g.charter_rules = charter.rules if charter else {}
-    return g.charter_rules
 
 
 def available_events(item: Item, user: User) -> list[str]:
@@ -106,8 +93,7 @@ def fire_event(item: Item, name: str, user: User | None, data: dict,
         raise UnknownEvent(_("There is no event %(name)s.", name=name))
     if user is not None:
         _check_visible(item, user)
-    # A meeting records its own events and, at a liaison meeting, the office's review events.
-    if event.via != via and not (via == workflow.BY_MEETING and event.via == workflow.BY_USER):
+    if not workflow.may_record_via(event, via):
         raise Forbidden(_("This is recorded through a meeting, not on the item itself."))
     if user is not None and cause is None:
         unit_code = user.unit.code if user.unit else None
@@ -121,23 +107,13 @@ def fire_event(item: Item, name: str, user: User | None, data: dict,
         fields["cause"] = cause
 
     from_state = item.state
-    if name == "submit":
-        for field in EDITABLE_FIELDS:
-            if field in fields:
-                setattr(item, field, fields[field])
-    if name in ("submit", "send_back"):  # (re-)enters the office's queue: its waiting time starts
-        item.submitted_at = utcnow()
     workflow.fire(item, name)
-    if name == "pass_review":
-        item.opinion = fields["opinion"]
-    if name == "adopt":
-        item.resolution = fields["resolution"]
-    if name == "schedule":
-        item.meeting_id = fields["meeting_id"]
-    if name in ("unschedule", "defer"):  # a deferred item waits for a later meeting
-        item.meeting_id = None
+    for column, value in workflow.effects(event, fields).items():
+        setattr(item, column, value)
+    if event.restarts_queue:
+        item.submitted_at = utcnow()
     record_change(item, name, from_state, user, fields)
-    notify_item_event(item, name, fields, rules())
+    signals.item_event_fired.send(item, event=name, fields=fields, rules=rules())
     return item
 
 
@@ -160,70 +136,32 @@ def invalid_transition(item: Item, user: User | None) -> InvalidTransition:
 
 
 def _clean_item_fields(data: dict, unit) -> dict:
-    """Validate the editable fields present in DATA; raise InvalidInput naming each bad one."""
-    errors, values = {}, {}
-    for name, limit in TEXT_LIMITS.items():
-        if name in data:
-            value = data[name]
-            if not isinstance(value, str):
-                errors[name] = _("Must be text.")
-            elif len(value.strip()) > limit:
-                errors[name] = _("At most %(n)d characters.", n=limit)
-            else:
-                values[name] = value.strip()
-    if "category" in data:
-        if isinstance(data["category"], str) and data["category"] in workflow.CATEGORIES:
-            values["category"] = data["category"]
-        else:
-            errors["category"] = _("Choose one of: %(c)s.", c=", ".join(workflow.CATEGORIES))
-    if "duty_refs" in data:
-        refs = data["duty_refs"]
+    """The editable fields given in DATA, parsed (bodies.ItemFields); the duties cited must be
+    the unit's own or the joint meeting's."""
+    given = parse(bodies.ItemFields, {k: v for k, v in data.items() if k != "version"},
+                  blank_is_absent=False)  # fmt: skip
+    values = given.model_dump(include=given.model_fields_set, exclude_none=True)
+    if "duty_refs" in values:
         citable = unit.citable_duty_refs()
-        if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
-            errors["duty_refs"] = _("Must be a list of duty references such as 四(九).")
-        elif bad := [r for r in refs if r not in citable]:
-            errors["duty_refs"] = _(
+        if bad := [r for r in values["duty_refs"] if r not in citable]:
+            raise InvalidInput({"duty_refs": _(
                 "Not a duty of this unit or of the joint meeting: %(refs)s. Citable: %(ok)s.",
-                refs="、".join(bad),
-                ok="、".join(citable),
-            )
-        else:
-            values["duty_refs"] = list(dict.fromkeys(refs))
-    unknown = set(data) - set(EDITABLE_FIELDS) - {"version"}
-    for name in sorted(unknown):
-        errors[name] = _("Unknown field.")
-    if errors:
-        raise InvalidInput(errors)
+                refs="、".join(bad), ok="、".join(citable),
+            )})  # fmt: skip
+        values["duty_refs"] = list(dict.fromkeys(values["duty_refs"]))
     return values
 
 
 def _clean_event_fields(event: workflow.Event, item: Item, data: dict, via: str) -> dict:
-    """The fields EVENT carries, validated; for submit, the item's text with DATA's changes."""
-    if event.name == "submit":
-        values = _clean_item_fields(
-            {k: v for k, v in data.items() if k in EDITABLE_FIELDS}, item.unit
-        )
-        merged = {f: values.get(f, getattr(item, f)) for f in event.carries}
-        missing = {f: _("Required before submitting.") for f, v in merged.items() if not v}
-        if missing:
-            raise InvalidInput(missing)
-        return {**values, **merged}  # the text it carries, and a category if given
-    errors, fields = {}, {}
-    for name in (*event.carries, *event.optional):
-        value = data.get(name)
-        required = name in event.carries
-        if name == "meeting_id":
-            if value in (None, ""):
-                if required:
-                    errors[name] = _("Required.")
-                continue
-            if via == workflow.BY_USER:
-                errors[name] = _("Meeting decisions are recorded on the meeting's page.")
-                continue
-            fields[name] = value
-            continue
-        if text := text_field(data, name, errors, NOTE_LIMIT, required=required):
-            fields[name] = text
-    if errors:
-        raise InvalidInput(errors)
-    return fields
+    """The fields EVENT carries, parsed by its body (bodies.ITEM_EVENT_BODIES, or the record a
+    meeting makes); submit carries the item's text with DATA's changes."""
+    model = bodies.item_event_body(event.name, via)
+    given = parse(model, data)
+    fields = given.model_dump(include=given.model_fields_set - {"version"}, exclude_none=True)
+    if event.name != "submit":
+        return fields
+    values = _clean_item_fields({k: v for k, v in fields.items()}, item.unit)
+    merged = {f: values.get(f, getattr(item, f)) for f in event.carries}
+    if missing := {f: _("Required before submitting.") for f, v in merged.items() if not v}:
+        raise InvalidInput(missing)
+    return {**values, **merged}  # the text it carries, and a category if given

@@ -1,6 +1,7 @@
-"""Items as the API gives them (field names of API.md)."""
+"""Items as the API gives them: built as the contract's models (meeting.contract.resources)."""
 
 from meeting.accounts.models import User
+from meeting.contract import resources
 from meeting.extensions import db
 from meeting.history import History, history_of
 from meeting.items.models import Item
@@ -15,7 +16,7 @@ def tasks_of(item: Item, user: User) -> list[Task]:
     return list(db.session.scalars(tasks_of_item(item.id, user)))
 
 
-def item_json(item: Item, user: User, with_history: bool = True) -> dict:
+def item_json(item: Item, user: User, with_history: bool = True) -> resources.ItemSummary:
     body = {
         "id": item.id,
         "title": item.title,
@@ -39,13 +40,13 @@ def item_json(item: Item, user: User, with_history: bool = True) -> dict:
         "updated_at": iso(item.updated_at),
         "submitted_at": iso(item.submitted_at),
     }
-    if with_history:
-        body["history"] = [history_json(row) for row in history_of("item", item.id)]
-    return body
+    if not with_history:
+        return resources.ItemSummary(**body)
+    return resources.Item(**body, history=[history_json(r) for r in history_of("item", item.id)])
 
 
-def history_json(row: History) -> dict:
-    return {
+def history_json(row: History) -> resources.HistoryRow:
+    return resources.HistoryRow(**{
         "event": row.event,
         "from": row.from_state,
         "to": row.to_state,
@@ -54,4 +55,4 @@ def history_json(row: History) -> dict:
         "unit": row.unit_code,
         "at": iso(row.at),
         "fields": row.fields,
-    }
+    })

@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from meeting.accounts.permissions import roles_required, signed_in
-from meeting.api.items import send_attachment
 from meeting.charter.models import Charter
+from meeting.charter.rules import rules
 from meeting.diagram import mermaid
 from meeting.errors import InvalidInput, WorkflowError
 from meeting.extensions import db
 from meeting.history import history_of
-from meeting.items.attachments import add_attachment
+from meeting.items.attachments import add_attachment, send_attachment
 from meeting.items.forms import ItemForm
 from meeting.items.models import Item
 from meeting.items.operations import (
@@ -20,7 +20,6 @@ from meeting.items.operations import (
     can_view,
     create_item,
     fire_event,
-    rules,
     update_item,
 )
 from meeting.items.queries import SORTS, filtered, visible_items
@@ -96,7 +95,6 @@ def new():
             db.session.rollback()
             _form_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Draft saved. Submit it when it is ready."), "success")
             return redirect(url_for("items.show", item_id=item.id))
     return render_template("items/form.html", form=form, item=None), 422 if form.errors else 200
@@ -125,7 +123,6 @@ def edit(item_id: int):
             flash(error.message, "danger")
             return redirect(url_for("items.show", item_id=item_id))
         else:
-            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("items.show", item_id=item.id))
     return render_template("items/form.html", form=form, item=item), 422 if form.errors else 200

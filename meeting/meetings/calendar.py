@@ -2,11 +2,12 @@
 
 from datetime import timedelta
 
+from flask import Response
 from icalendar import Calendar, Event
 from sqlalchemy import select
 
 from meeting.extensions import db
-from meeting.meetings.models import Meeting
+from meeting.meetings.models import Meeting, display_name
 from meeting.timeutil import local
 
 DEFAULT_LENGTH = timedelta(hours=2)
@@ -14,8 +15,6 @@ DEFAULT_LENGTH = timedelta(hours=2)
 
 def ics_bytes() -> bytes:
     """Every meeting that is not cancelled."""
-    from meeting.meetings.operations import display_name
-
     calendar = Calendar()
     calendar.add("prodid", "-//Lianxi//joint meeting//ZH")
     calendar.add("version", "2.0")
@@ -36,3 +35,8 @@ def ics_bytes() -> bytes:
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def ics_response() -> Response:
+    """The calendar feed as a response."""
+    return Response(ics_bytes(), mimetype="text/calendar; charset=utf-8")

@@ -7,14 +7,16 @@ from sqlalchemy import select
 
 from meeting.accounts.models import User
 from meeting.accounts.permissions import signed_in
+from meeting.charter.rules import rules
 from meeting.extensions import db
 from meeting.history import History
-from meeting.items.operations import rules
 from meeting.meetings.delegations import create_delegation, revoke_delegation
 from meeting.meetings.models import Delegation, Meeting
 from meeting.pages import attempt
+from workflows.meeting import KINDS_REGISTRY, delegable
 
 bp = Blueprint("delegations", __name__, url_prefix="/delegations")
+DELEGABLE_KINDS = [code for code in KINDS_REGISTRY if delegable(code)]
 
 
 @bp.get("/")
@@ -26,7 +28,7 @@ def index(status: int = 200):
     )
     meetings = db.session.scalars(
         select(Meeting)
-        .where(Meeting.state == "planned", Meeting.kind != "liaison")
+        .where(Meeting.state == "planned", Meeting.kind.in_(DELEGABLE_KINDS))
         .order_by(Meeting.starts_at)
     )
     history = db.session.scalars(

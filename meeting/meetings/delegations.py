@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from meeting.accounts.models import User
+from meeting.contract import bodies, parse
 from meeting.errors import Forbidden, InvalidInput, InvalidTransition
 from meeting.extensions import db
-from meeting.fields import date_field
 from meeting.history import record
 from meeting.meetings.models import Delegation, Meeting
 from meeting.timeutil import utcnow
-from workflows.meeting import LIAISON_KIND
+from workflows.meeting import delegable
 
 
 def holds_delegation(user: User, meeting_id: int | None, on: date) -> bool:
@@ -31,26 +31,22 @@ def create_delegation(user: User, data: dict, rules: dict) -> Delegation:
     """USER (a role that convenes) delegates to DATA["delegate"] a meeting or a period."""
     if user.role not in rules.get("conveners", ()):
         raise Forbidden(_("Only the general convener delegates convening."))
+    given = parse(bodies.DelegationRequest, data)
     errors = {}
-    name = data.get("delegate")
-    delegate = (
-        db.session.scalar(select(User).where(User.username == name))
-        if isinstance(name, str)
-        else None
-    )
+    delegate = db.session.scalar(select(User).where(User.username == given.delegate))
     if delegate is None or delegate.role not in rules.get("delegable_to", ()):
         errors["delegate"] = _("Name a convener's username.")
     meeting, starts_on, ends_on = None, None, None
-    if data.get("meeting_id") not in (None, ""):
-        meeting = db.session.get(Meeting, _int(data["meeting_id"]))
-        if meeting is None or meeting.kind == LIAISON_KIND:
+    if given.meeting_id is not None:
+        meeting = db.session.get(Meeting, given.meeting_id)
+        if meeting is None or not delegable(meeting.kind):
             errors["meeting_id"] = _("Name a plenary or ad-hoc meeting.")
         elif meeting.state != "planned":
             errors["meeting_id"] = _("Only a meeting not yet convened can be delegated.")
     else:
         hint = _("Give a date such as 2026-12-31, or a meeting_id.")
-        starts_on = date_field(data, "starts_on", errors, hint)
-        ends_on = date_field(data, "ends_on", errors, hint)
+        starts_on, ends_on = given.starts_on, given.ends_on
+        errors.update({name: hint for name in ("starts_on", "ends_on") if not getattr(given, name)})
         if starts_on and ends_on and ends_on < starts_on:
             errors["ends_on"] = _("Must not be before the start.")
     if errors:
@@ -61,7 +57,7 @@ def create_delegation(user: User, data: dict, rules: dict) -> Delegation:
         meeting=meeting,
         starts_on=starts_on,
         ends_on=ends_on,
-        note=str(data.get("note") or "")[:500],
+        note=given.note or "",
         created_at=utcnow(),
     )
     db.session.add(delegation)
@@ -94,10 +90,3 @@ def delegation_fields(delegation: Delegation) -> dict:
         "ends_on": delegation.ends_on.isoformat() if delegation.ends_on else None,
         "note": delegation.note,
     }
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0

@@ -1,4 +1,5 @@
-"""Minutes 会议纪要: the draft text generated from the meeting, and the Word document."""
+"""Minutes 会议纪要: the draft text generated from the meeting, their 文号, who may read them,
+and the Word document."""
 
 import io
 
@@ -6,14 +7,47 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from flask import Response, send_file
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from meeting.accounts.models import User
 from meeting.charter.models import Charter
+from meeting.charter.rules import rules
+from meeting.errors import NotFound
+from meeting.meetings.models import Meeting, display_name
 from meeting.timeutil import local
 from workflows import agenda_item
-from workflows.meeting import ATTENDANCE
+from workflows.meeting import ATTENDANCE, may_read_draft_minutes
 
 CHINESE_NUMBERS = "一二三四五六七八九十"
+
+
+def can_read_minutes(meeting: Meeting, user: User) -> bool:
+    """Draft minutes are the office's and the conveners'; published ones are everyone's."""
+    return meeting.state == "minutes_published" or may_read_draft_minutes(user.role)
+
+
+def minutes_document_number(meeting: Meeting) -> str | None:
+    """The 文号 of published minutes: 府谷联席纪〔2026〕1号."""
+    if meeting.minutes_number is None:
+        return None
+    prefix = rules().get("minutes_number_prefix", "")
+    return f"{prefix}〔{meeting.minutes_year}〕{meeting.minutes_number}号"
+
+
+def docx_response(meeting: Meeting) -> Response:
+    """The minutes as a Word download, for whoever may read them (404 otherwise)."""
+    if not meeting.minutes_text or not can_read_minutes(meeting, current_user):
+        raise NotFound(_("This meeting has no minutes yet."))
+    number = minutes_document_number(meeting)
+    filename = f"{number or meeting.title}-会议纪要.docx"
+    return send_file(
+        io.BytesIO(docx_bytes(meeting, number)),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        as_attachment=True,
+        download_name=filename,  # send_file encodes a Chinese name per RFC 6266
+    )
 
 
 def decision_line(entry) -> str:
@@ -29,8 +63,6 @@ def decision_line(entry) -> str:
 
 def draft_text(meeting) -> str:
     """The minutes as generated when the session closes; the office edits it before publishing."""
-    from meeting.meetings.operations import display_name
-
     when = local(meeting.starts_at)
     convener = meeting.convened_by.name if meeting.convened_by else ""
     lines = [
@@ -53,8 +85,6 @@ def draft_text(meeting) -> str:
 
 def docx_bytes(meeting, document_number: str | None) -> bytes:
     """The minutes as a Word document in official-document layout (GB/T 9704 in spirit)."""
-    from meeting.meetings.operations import display_name
-
     charter = Charter.current()
     doc = Document()
     section = doc.sections[0]

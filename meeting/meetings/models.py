@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -63,6 +64,14 @@ class Meeting(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
+
+
+def display_name(meeting: Meeting) -> str:
+    """2026年第1次全体会议 once convened; the title before."""
+    if meeting.number is None:
+        return meeting.title
+    return _("%(kind)s no. %(n)d of %(year)d", year=meeting.year, n=meeting.number,
+             kind=_(KINDS[meeting.kind]))  # fmt: skip
 
 
 class AgendaEntry(db.Model):

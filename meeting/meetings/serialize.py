@@ -1,20 +1,17 @@
-"""Meetings and delegations as the API gives them (field names of API.md)."""
+"""Meetings and delegations as the API gives them: built as the contract's models."""
 
 from meeting.accounts.models import User
+from meeting.contract import resources
 from meeting.history import history_of
 from meeting.items.serialize import history_json
 from meeting.meetings.delegations import delegation_fields
-from meeting.meetings.models import Delegation, Meeting
-from meeting.meetings.operations import (
-    available_events,
-    can_read_minutes,
-    display_name,
-    minutes_document_number,
-)
+from meeting.meetings.minutes import can_read_minutes, minutes_document_number
+from meeting.meetings.models import Delegation, Meeting, display_name
+from meeting.meetings.operations import available_events
 from meeting.timeutil import iso
 
 
-def meeting_json(meeting: Meeting, user: User, with_history: bool = True) -> dict:
+def meeting_json(meeting: Meeting, user: User, with_history: bool = True) -> resources.MeetingSummary:
     body = {
         "id": meeting.id,
         "kind": meeting.kind,
@@ -52,16 +49,17 @@ def meeting_json(meeting: Meeting, user: User, with_history: bool = True) -> dic
             for r in sorted(meeting.receipts, key=lambda r: r.unit.position)
         ],
     }
-    if with_history:
-        body["history"] = [history_json(row) for row in history_of("meeting", meeting.id)]
-    return body
+    if not with_history:
+        return resources.MeetingSummary(**body)
+    history = [history_json(row) for row in history_of("meeting", meeting.id)]
+    return resources.Meeting(**body, history=history)
 
 
-def delegation_json(delegation: Delegation) -> dict:
-    return {
+def delegation_json(delegation: Delegation) -> resources.Delegation:
+    return resources.Delegation(**{
         "id": delegation.id,
         "delegator": delegation.delegator.username,
         **delegation_fields(delegation),
         "created_at": iso(delegation.created_at),
         "revoked_at": iso(delegation.revoked_at),
-    }
+    })

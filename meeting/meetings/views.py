@@ -9,36 +9,37 @@ from sqlalchemy import select
 
 from meeting.accounts.models import User
 from meeting.accounts.permissions import signed_in
-from meeting.api.meetings import docx_response, ics_response
 from meeting.charter.models import Charter
+from meeting.charter.rules import rules
 from meeting.errors import InvalidInput
 from meeting.extensions import db
 from meeting.history import history_of
 from meeting.items.models import Item
-from meeting.items.operations import rules
-from meeting.meetings.delegations import holds_delegation
-from meeting.meetings.forms import MeetingForm
-from meeting.meetings.models import Meeting
-from meeting.meetings.operations import (
-    acknowledge_minutes,
+from meeting.meetings.agenda import (
     add_to_agenda,
-    available_events,
-    fire_meeting_event,
-    office_records,
     open_meeting_of,
-    plan_meeting,
     record_attendance,
     record_decision,
     remove_from_agenda,
     reorder_agenda,
-    update_minutes,
+)
+from meeting.meetings.calendar import ics_response
+from meeting.meetings.delegations import holds_delegation
+from meeting.meetings.forms import MeetingForm
+from meeting.meetings.minutes import docx_response
+from meeting.meetings.models import Meeting
+from meeting.meetings.operations import (
+    available_events,
+    fire_meeting_event,
+    office_records,
+    plan_meeting,
 )
 from meeting.meetings.queries import meetings_query
+from meeting.meetings.receipts import acknowledge_minutes, update_minutes
 from meeting.pages import attempt
 from meeting.timeutil import local, utcnow
 from workflows import meeting as workflow
 from workflows.i18n import N_
-from workflows.roles import CONVENER, GENERAL_CONVENER
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 MINUTES_LABEL = {"text": N_("Minutes")}  # the one field called text here is the minutes
@@ -58,7 +59,7 @@ def index():
             holds_delegation(current_user, None, local(utcnow()).date()),
             rules(),
         )
-        for k in workflow.KINDS
+        for k in workflow.KINDS_REGISTRY
     )
     return render_template("meetings/list.html", page=page, when=when, kind=kind, may_plan=may_plan)
 
@@ -67,7 +68,7 @@ def index():
 @signed_in
 def new():
     form = MeetingForm()
-    conveners = db.session.scalars(select(User).where(User.role.in_((CONVENER, GENERAL_CONVENER))))
+    conveners = db.session.scalars(select(User).where(User.role.in_(workflow.REQUESTERS)))
     form.requested_by.choices = [("", "—")] + [(u.username, u.name) for u in conveners]
     status = 200
     if form.validate_on_submit():
@@ -79,11 +80,10 @@ def new():
                 getattr(form, name).errors = [message]
             status = 422
         else:
-            db.session.commit()
             flash(_("Meeting planned."), "success")
             return redirect(url_for("meetings.show", meeting_id=meeting.id))
     elif request.method == "GET" and not any(
-        workflow.may_plan(k, current_user.role, True, rules()) for k in workflow.KINDS
+        workflow.may_plan(k, current_user.role, True, rules()) for k in workflow.KINDS_REGISTRY
     ):
         abort(403)
     return render_template("meetings/form.html", form=form), 422 if form.errors else status
@@ -96,12 +96,12 @@ def show(meeting_id: int, status: int = 200):
     eligible = []
     records = office_records(meeting, current_user)
     if "edit_agenda" in records:
-        states = workflow.AGENDA_STATES[meeting.kind]
+        states = workflow.kind(meeting.kind).agenda_states
         candidates = db.session.scalars(
             select(Item).where(Item.state.in_(states)).order_by(Item.id)
         )
         eligible = [item for item in candidates if open_meeting_of(item) is None]
-    conveners = db.session.scalars(select(User).where(User.role.in_((CONVENER, GENERAL_CONVENER))))
+    conveners = db.session.scalars(select(User).where(User.role.in_(workflow.REQUESTERS)))
     return render_template(
         "meetings/show.html",
         meeting=meeting,
@@ -111,6 +111,7 @@ def show(meeting_id: int, status: int = 200):
         history=history_of("meeting", meeting.id),
         records=records,
         my_receipt=next((r for r in meeting.receipts if r.unit_id == current_user.unit_id), None),
+        follows_receipts=workflow.may_follow_receipts(current_user.role),
     ), status
 
 
@@ -125,7 +126,7 @@ def session_view(meeting_id: int, status: int = 200):
         meeting=meeting,
         units=Charter.current().active_units,
         attendance=attendance,
-        decisions=workflow.DECISIONS[meeting.kind],
+        decisions=workflow.kind(meeting.kind).decisions,
         events=[workflow.EVENTS[e] for e in available_events(meeting, current_user)],
         records=office_records(meeting, current_user),
     ), status
@@ -231,7 +232,6 @@ def minutes_docx(meeting_id: int):
 def calendar_feed():
     """Give the user a (new) secret calendar feed address; the old one stops working."""
     current_user.calendar_token = secrets.token_urlsafe(24)
-    db.session.commit()
     flash(
         _(
             "Your calendar address: %(url)s",

@@ -31,6 +31,5 @@ def open_(notification_id: int):
     if notification is None or notification.user_id != current_user.id:
         abort(404)
     mark_read(notification)
-    db.session.commit()
     link = notification.link if notification.link.startswith("/") else ""
     return redirect(link or url_for("notifications.index"))

@@ -19,9 +19,9 @@ from meeting.scheduler.reminders import Reminder, already_sent, remind_once
 from meeting.tasks.bulletins import create_bulletin
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Task
+from workflows import meeting as meeting_workflow
+from workflows import task as task_workflow
 from workflows.roles import CONVENER, GENERAL_CONVENER, OFFICE
-
-HELD_OR_COMING = ("convened", "in_session", "held", "minutes_published")
 
 
 def annual_plenary(now: datetime) -> int:
@@ -30,26 +30,36 @@ def annual_plenary(now: datetime) -> int:
     rules = Charter.current().rules
     today = county_today(now)
     year = today.year
-    plenaries = select(Meeting.state).where(Meeting.kind == "plenary", Meeting.year == year)
-    states = set(db_scalars(plenaries))
+    plenaries = select(Meeting.state).where(
+        Meeting.kind == meeting_workflow.PLENARY_KIND, Meeting.year == year
+    )
+    states = db_scalars(plenaries)
+    planned = sum(1 for state in states if state != "cancelled")
+    convened = sum(1 for state in states if state in meeting_workflow.CONVENED_STATES)
+    wanted = meeting_workflow.plenaries_per_year(rules)
+    why = (
+        _("The charter (五(一)) holds a plenary meeting in principle once a year.")
+        if wanted == 1
+        else _("The charter (五(一)) holds %(n)d plenary meetings a year in principle.", n=wanted)
+    )
     people = users_with_roles(GENERAL_CONVENER, CONVENER, OFFICE)
     sent = 0
-    if not states - {"cancelled"}:
+    if meeting_workflow.plenaries_owed(planned, rules):
         sent += remind_once(
             (f"plenary:{year}", "plan", str(year)), people, "plenary_plan",
-            _("Plan this year's plenary meeting (%(year)d)", year=year),
-            _("The charter (五(一)) holds a plenary meeting in principle once a year."),
-            "/meetings/new", now,
+            _("Plan this year's plenary meeting (%(year)d)", year=year), why, "/meetings/new", now,
         )  # fmt: skip
-    month, day = map(int, rules["plenary_reminder_from"].split("-"))
-    start = date(year, month, day)
-    if today >= start and not states & set(HELD_OR_COMING):
-        period = (today - start).days // rules["plenary_reminder_every_days"]
+    period = meeting_workflow.plenary_reminder_period(today, convened, rules)
+    if period is not None:
+        title = (
+            _("No plenary meeting convened yet in %(year)d", year=year)
+            if not convened
+            else _("%(n)d of %(wanted)d plenary meetings convened in %(year)d",
+                   n=convened, wanted=wanted, year=year)
+        )  # fmt: skip
         sent += remind_once(
             (f"plenary:{year}", "not_convened", str(period)), people, "plenary_reminder",
-            _("No plenary meeting convened yet in %(year)d", year=year),
-            _("The charter (五(一)) holds a plenary meeting in principle once a year."),
-            "/meetings/", now,
+            title, why, "/meetings/", now,
         )  # fmt: skip
     return sent
 
@@ -57,25 +67,28 @@ def annual_plenary(now: datetime) -> int:
 def task_deadlines(now: datetime) -> int:
     """Remind the lead unit before the deadline; tell it and the office on the first day
     overdue; escalate to the conveners after the configured number of days."""
-    rules = Charter.current().rules
+    bands = task_workflow.WarningBands.from_rules(Charter.current().rules)
     today = county_today(now)
     office, conveners = users_with_roles(OFFICE), users_with_roles(CONVENER)
+    due_soon = bands.deadlines("yellow", today)[1]  # tasks due later are in no band yet
+    open_tasks = select(Task).where(Task.state != "done", Task.deadline <= due_soon)
     sent = 0
-    for task in db_scalars(select(Task).where(Task.state != "done").order_by(Task.id)):
+    for task in db_scalars(open_tasks.order_by(Task.id)):
         left = (task.deadline - today).days
+        level = bands.for_days_left(left)
         subject, period, link = f"task:{task.id}", task.deadline.isoformat(), f"/tasks/{task.id}"
         lead = liaisons_of([task.lead_unit])
         title = task.item.title
-        if 0 <= left <= rules["deadline_warning_days"]:
+        if level == "yellow":
             sent += remind_once((subject, "due_soon", period), lead, "task_due_soon",
                                 _("Due in %(n)d days: %(item)s", n=left, item=title),
                                 task.description, link, now)  # fmt: skip
-        if left < 0:
+        if level in task_workflow.OVERDUE_LEVELS:
             sent += remind_once((subject, "overdue", period), [*lead, *office], "task_overdue",
                                 _("Overdue: %(item)s", item=title), task.description, link, now)  # fmt: skip
-        if left < -rules["escalation_days"]:
+        if level == "dark_red":
             sent += remind_once((subject, "escalate", period), conveners, "task_escalated",
-                                _("Overdue more than %(n)d days: %(item)s", n=rules["escalation_days"], item=title),
+                                _("Overdue more than %(n)d days: %(item)s", n=bands.escalation_days, item=title),
                                 f"{task.lead_unit.name}:{task.description}", link, now)  # fmt: skip
     return sent
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from meeting.accounts.models import User
@@ -13,9 +13,9 @@ from meeting.charter.models import Unit
 from meeting.errors import InvalidInput
 from meeting.items.models import Item
 from meeting.tasks.models import Task
+from meeting.tasks.queries import involves, visible_to
 from meeting.timeutil import day_start_utc
 from workflows import task as workflow
-from workflows.roles import LIAISON
 
 SORTS = {
     "deadline": (Task.deadline.asc(), Task.id.asc()),
@@ -72,6 +72,7 @@ def ledger_query(filters: Filters, today: date, rules: dict, viewer: User) -> Se
     query = (
         select(Task)
         .join(Unit, Task.lead_unit_id == Unit.id)
+        .where(visible_to(viewer))
         .options(
             selectinload(Task.item),
             selectinload(Task.lead_unit),
@@ -79,26 +80,16 @@ def ledger_query(filters: Filters, today: date, rules: dict, viewer: User) -> Se
             selectinload(Task.reports),
         )
     )
-    if viewer.role == LIAISON:
-        query = query.where(_involves(viewer.unit_id))
     if filters.unit:
-        query = query.where(_involves(unit_by_code(filters.unit).id))
+        unit = unit_by_code(filters.unit)
+        query = query.where(involves(unit.id) if unit else false())  # no such unit: no tasks
     if filters.state:
         query = query.where(Task.state == filters.state)
     open_ = Task.state != "done"
-    escalation = today - timedelta(days=rules.get("escalation_days", 1))
     if filters.overdue:
         query = query.where(open_, Task.deadline < today)
-    if filters.warning == "dark_red":
-        query = query.where(open_, Task.deadline < escalation)
-    elif filters.warning == "red":
-        query = query.where(open_, Task.deadline < today, Task.deadline >= escalation)
-    elif filters.warning == "yellow":
-        soon = today + timedelta(days=rules.get("deadline_warning_days", 0))
-        query = query.where(open_, Task.deadline >= today, Task.deadline <= soon)
-    elif filters.warning == "none":
-        soon = today + timedelta(days=rules.get("deadline_warning_days", 0))
-        query = query.where(or_(Task.state == "done", Task.deadline > soon))
+    if filters.warning:
+        query = query.where(warning_is(filters.warning, today, rules))
     if filters.due_within is not None:
         until = today + timedelta(days=filters.due_within)
         query = query.where(open_, Task.deadline >= today, Task.deadline <= until)
@@ -117,11 +108,17 @@ def ledger_query(filters: Filters, today: date, rules: dict, viewer: User) -> Se
 
 def tasks_of_item(item_id: int, viewer: User) -> Select:
     """An item's tasks as VIEWER may see them: a liaison only those of their own unit."""
-    query = select(Task).where(Task.item_id == item_id)
-    if viewer.role == LIAISON:
-        query = query.where(_involves(viewer.unit_id))
+    query = select(Task).where(Task.item_id == item_id, visible_to(viewer))
     return query.order_by(Task.id)
 
 
-def _involves(unit_id: int):
-    return or_(Task.lead_unit_id == unit_id, Task.responsible_units.any(Unit.id == unit_id))
+def warning_is(level: str, today: date, rules: dict):
+    """Tasks at warning LEVEL as of TODAY: the charter's `WarningBands` as a WHERE clause."""
+    low, high = workflow.WarningBands.from_rules(rules).deadlines(level, today)
+    in_band = [Task.state != "done"]
+    if low is not None:
+        in_band.append(Task.deadline >= low)
+    if high is not None:
+        in_band.append(Task.deadline <= high)
+    band = and_(*in_band)
+    return or_(Task.state == "done", band) if level == "none" else band

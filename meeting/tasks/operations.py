@@ -1,8 +1,9 @@
 """Everything that changes a task goes through here, for pages and API alike.
 
 Check who, the state, the version and the fields; change; bump the version; write one history
-row; notify; flush. The item follows its tasks in the same transaction: the first task starts
-its implementation, the last confirmation closes it.
+row; send the signal (`meeting.signals`: who is told is in `notifications`); flush. The item
+follows its tasks in the same transaction: the first task starts its implementation, the last
+confirmation closes it.
 """
 
 from datetime import date
@@ -11,17 +12,17 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from meeting import signals
 from meeting.accounts.models import User
 from meeting.charter.loader import unit_by_code
 from meeting.charter.models import Unit
+from meeting.charter.rules import rules
+from meeting.contract import bodies, parse
 from meeting.errors import Forbidden, InvalidInput, InvalidTransition, UnknownEvent
 from meeting.extensions import db
-from meeting.fields import date_field, text_field
 from meeting.history import record
 from meeting.items.models import Item
 from meeting.items.operations import fire_event as fire_item_event
-from meeting.items.operations import rules
-from meeting.notifications.operations import liaisons_of, notify, users_with_roles
 from meeting.tasks.deadlines import add_working_days, county_today, days_left
 from meeting.tasks.models import ProgressReport, Task
 from meeting.timeutil import utcnow
@@ -30,8 +31,6 @@ from meeting.versioning import check_version, save_change
 from workflows import agenda_item
 from workflows import task as workflow
 from workflows.roles import LIAISON, OFFICE
-
-NOTE_LIMIT = 10000
 
 
 def is_lead(task: Task, user: User) -> bool:
@@ -50,10 +49,9 @@ def available_events(task: Task, user: User) -> list[str]:
 
 
 def warning_of(task: Task, today: date | None = None) -> str:
+    """TASK's warning band as of TODAY, by the charter's rules."""
     left = days_left(task.deadline, task.state == "done", today or county_today())
-    return workflow.warning(
-        left, rules().get("deadline_warning_days", 0), rules().get("escalation_days", 1)
-    )
+    return workflow.WarningBands.from_rules(rules()).for_days_left(left)
 
 
 def is_overdue(task: Task, today: date | None = None) -> bool:
@@ -74,25 +72,18 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
             state=item.state,
             available_events=[],
         )
-    errors = {}
-    lead, responsible = _units(data, errors)
-    description = text_field(data, "description", errors, NOTE_LIMIT)
+    given = parse(bodies.TaskAssignment, data)
+    lead, responsible = _units(given.lead_unit, given.responsible_units)
+    description, working_days = given.description, given.working_days
     today = county_today()
-    deadline, working_days = None, None
-    if data.get("working_days") not in (None, ""):
-        try:
-            working_days = int(data["working_days"])
-            if not 1 <= working_days <= 365:
-                raise ValueError
-            deadline = add_working_days(today, working_days)
-        except (TypeError, ValueError):
-            errors["working_days"] = _("A whole number of working days from 1 to 365.")
+    if working_days is not None:
+        deadline = add_working_days(today, working_days)
+    elif given.deadline is None:
+        raise InvalidInput({"deadline": _("Give a deadline, or a number of working days.")})
+    elif given.deadline < today:
+        raise InvalidInput({"deadline": _("The deadline is in the past.")})
     else:
-        deadline = date_field(data, "deadline", errors)
-        if deadline and deadline < today:
-            errors["deadline"] = _("The deadline is in the past.")
-    if errors:
-        raise InvalidInput(errors)
+        deadline = given.deadline
     now = utcnow()
     task = Task(
         item=item, lead_unit=lead, responsible_units=responsible, description=description,
@@ -108,10 +99,7 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
     if item.state == "adopted":
         fire_item_event(item, "start_implementation", None, {"version": item.version},
                         via=agenda_item.BY_SYSTEM)  # fmt: skip
-    title = _("New task: %(item)s", item=item.title)
-    notify(
-        liaisons_of([lead, *responsible]), "task_assigned", title, description, f"/tasks/{task.id}"
-    )
+    signals.task_assigned.send(task, units=[lead, *responsible], user=user)
     return task
 
 
@@ -150,6 +138,7 @@ def fire_task_event(task: Task, name: str, user: User, data: dict,
     _bump(task, name, from_state, user, fields)
     if file:
         file.store(UPLOAD_FOLDER)
+    signals.task_event_fired.send(task, event=name, fields=fields, user=user)
     if name == "confirm":
         _close_item_when_all_done(task.item)
     return task
@@ -168,17 +157,10 @@ def _on_report(task: Task, user: User, fields: dict, kind: str = "progress") -> 
 
 def _on_request_completion(task: Task, user: User, fields: dict) -> None:
     _on_report(task, user, fields, kind="completion")
-    notify(users_with_roles(OFFICE), "completion_requested",
-           _("Completion requested: %(item)s", item=task.item.title), fields["report"], f"/tasks/{task.id}")  # fmt: skip
 
 
 def _on_confirm(task: Task, user: User, fields: dict) -> None:
     task.completed_at = utcnow()
-
-
-def _on_urge(task: Task, user: User, fields: dict) -> None:
-    notify(liaisons_of([task.lead_unit]), "task_urged",
-           _("Urged: %(item)s", item=task.item.title), fields["message"], f"/tasks/{task.id}")  # fmt: skip
 
 
 def _on_adjust(task: Task, user: User, fields: dict) -> None:
@@ -188,18 +170,16 @@ def _on_adjust(task: Task, user: User, fields: dict) -> None:
                         "responsible_units": [u.code for u in task.responsible_units]}  # fmt: skip
     task.lead_unit, task.responsible_units = lead, responsible
     after = {lead, *responsible}
-    link = f"/tasks/{task.id}"
-    notify(liaisons_of(after - before), "task_assigned",
-           _("New task: %(item)s", item=task.item.title), task.description, link)  # fmt: skip
-    notify(liaisons_of(before - after), "task_released",
-           _("Released from a task: %(item)s", item=task.item.title), fields["reason"], link)  # fmt: skip
+    # Only here is it known who was on the task before: the units put on and taken off.
+    signals.task_assigned.send(task, units=[u for u in after if u not in before], user=user)
+    signals.task_released.send(
+        task, units=[u for u in before if u not in after], reason=fields["reason"], user=user
+    )
 
 
 def _on_request_extension(task: Task, user: User, fields: dict) -> None:
     task.extension_date = date.fromisoformat(fields["new_deadline"])
     task.extension_reason = fields["reason"]
-    notify(users_with_roles(OFFICE), "extension_requested",
-           _("Extension requested: %(item)s", item=task.item.title), fields["reason"], f"/tasks/{task.id}")  # fmt: skip
 
 
 def _on_grant_extension(task: Task, user: User, fields: dict) -> None:
@@ -208,22 +188,17 @@ def _on_grant_extension(task: Task, user: User, fields: dict) -> None:
     )
     task.deadline = task.extension_date
     task.extension_date = task.extension_reason = None
-    notify(liaisons_of([task.lead_unit]), "extension_granted",
-           _("Extension granted: %(item)s", item=task.item.title), fields["new_deadline"], f"/tasks/{task.id}")  # fmt: skip
 
 
 def _on_refuse_extension(task: Task, user: User, fields: dict) -> None:
     fields["asked_for"] = task.extension_date.isoformat()
     task.extension_date = task.extension_reason = None
-    notify(liaisons_of([task.lead_unit]), "extension_refused",
-           _("Extension refused: %(item)s", item=task.item.title), fields["reason"], f"/tasks/{task.id}")  # fmt: skip
 
 
 EFFECTS = {
     "report_progress": _on_report,
     "request_completion": _on_request_completion,
     "confirm": _on_confirm,
-    "urge": _on_urge,
     "adjust_units": _on_adjust,
     "request_extension": _on_request_extension,
     "grant_extension": _on_grant_extension,
@@ -243,41 +218,31 @@ def _bump(task: Task, event: str, from_state: str, user: User, fields: dict) -> 
 
 
 def _fields(event: workflow.Event, task: Task, data: dict) -> dict:
-    errors, fields = {}, {}
-    for name in event.carries:
-        if name in ("lead_unit", "responsible_units"):
-            continue
-        if name == "new_deadline":
-            new = date_field(data, name, errors)
-            if new and new <= task.deadline:
-                errors[name] = _(
-                    "Must be later than the current deadline (%(d)s).", d=task.deadline.isoformat()
-                )
-            fields[name] = new.isoformat() if new else None
-        else:
-            fields[name] = text_field(data, name, errors, NOTE_LIMIT)
+    """The fields EVENT carries, parsed by its body (bodies.TASK_EVENT_BODIES)."""
+    given = parse(bodies.TASK_EVENT_BODIES[event.name], data)
+    fields = given.model_dump(include=set(event.carries))
+    if "new_deadline" in fields:
+        if fields["new_deadline"] <= task.deadline:
+            raise InvalidInput({"new_deadline": _(
+                "Must be later than the current deadline (%(d)s).", d=task.deadline.isoformat()
+            )})  # fmt: skip
+        fields["new_deadline"] = fields["new_deadline"].isoformat()
     if event.name == "adjust_units":
-        lead, responsible = _units(data, errors)
-        if lead is not None and not errors:
-            fields.update(_lead=lead, _responsible=responsible, lead_unit=lead.code,
-                          responsible_units=[u.code for u in responsible])  # fmt: skip
-    if errors:
-        raise InvalidInput(errors)
+        lead, responsible = _units(given.lead_unit, given.responsible_units)
+        fields.update(_lead=lead, _responsible=responsible, lead_unit=lead.code,
+                      responsible_units=[u.code for u in responsible])  # fmt: skip
     return fields
 
 
-def _units(data: dict, errors: dict) -> tuple[Unit | None, list[Unit]]:
-    lead = unit_by_code(data["lead_unit"]) if isinstance(data.get("lead_unit"), str) else None
+def _units(lead_code: str, codes: list[str]) -> tuple[Unit, list[Unit]]:
+    """The lead unit and the responsible units (without the lead) of their codes."""
+    errors = {}
+    lead = unit_by_code(lead_code)
     if lead is None:
         errors["lead_unit"] = _("Choose the lead unit by its code.")
-    codes = data.get("responsible_units") or []
-    if isinstance(codes, str):
-        codes = [code for code in codes.replace(",", " ").split() if code]
-    if not isinstance(codes, list):
-        codes = [None]
-    responsible = [unit_by_code(code) if isinstance(code, str) else None for code in codes]
+    responsible = [unit_by_code(code) for code in codes]
     if None in responsible:
         errors["responsible_units"] = _("Unknown unit code(s).")
-        responsible = []
-    responsible = [u for u in dict.fromkeys(responsible) if u is not lead]
-    return lead, responsible
+    if errors:
+        raise InvalidInput(errors)
+    return lead, [u for u in dict.fromkeys(responsible) if u is not lead]

@@ -1,8 +1,9 @@
-"""Tasks as the API gives them (field names of API.md)."""
+"""Tasks as the API gives them: built as the contract's models (meeting.contract.resources)."""
 
 from datetime import date
 
 from meeting.accounts.models import User
+from meeting.contract import resources
 from meeting.history import history_of
 from meeting.items.serialize import history_json
 from meeting.tasks.models import Task
@@ -10,7 +11,7 @@ from meeting.tasks.operations import available_events, is_overdue, warning_of
 from meeting.timeutil import iso
 
 
-def task_json(task: Task, user: User, today: date | None = None, with_history: bool = True) -> dict:
+def task_json(task: Task, user: User, today: date | None = None, with_history: bool = True) -> resources.TaskSummary:
     body = {
         "id": task.id,
         "item_id": task.item_id,
@@ -44,6 +45,6 @@ def task_json(task: Task, user: User, today: date | None = None, with_history: b
             for r in task.reports
         ],  # fmt: skip
     }
-    if with_history:
-        body["history"] = [history_json(row) for row in history_of("task", task.id)]
-    return body
+    if not with_history:
+        return resources.TaskSummary(**body)
+    return resources.Task(**body, history=[history_json(r) for r in history_of("task", task.id)])

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from meeting.accounts.permissions import roles_required, signed_in
 from meeting.charter.models import Charter
+from meeting.charter.rules import rules
 from meeting.errors import InvalidInput, WorkflowError
 from meeting.extensions import db
 from meeting.history import history_of
 from meeting.items.models import Item
-from meeting.items.operations import can_view, rules
+from meeting.items.operations import can_view
 from meeting.pages import attempt
 from meeting.tasks import bulletins as bulletin_ops
 from meeting.tasks.deadlines import county_today
@@ -29,6 +30,7 @@ from meeting.tasks.operations import (
     is_overdue,
     warning_of,
 )
+from meeting.tasks.queries import visible_task
 from meeting.uploads import upload_folder
 from workflows import task as workflow
 from workflows.roles import LIAISON, OFFICE
@@ -63,7 +65,6 @@ def assign(item_id: int):
             flash(error.message, "warning")
             return redirect(url_for("items.show", item_id=item_id))
         else:
-            db.session.commit()
             flash(_("Task assigned."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     return render_template("tasks/assign.html", item=item, units=Charter.current().active_units,
@@ -165,7 +166,6 @@ def new_bulletin():
         db.session.rollback()
         flash(_("Give a period: a start date not after the end date."), "danger")
         return redirect(url_for("tasks.bulletins"))
-    db.session.commit()
     return redirect(url_for("tasks.bulletin", bulletin_id=bulletin.id))
 
 
@@ -188,7 +188,6 @@ def publish_bulletin(bulletin_id: int):
         db.session.rollback()
         flash(error.message, "warning")
     else:
-        db.session.commit()
         flash(_("Bulletin published to every unit."), "success")
     return redirect(url_for("tasks.bulletin", bulletin_id=bulletin_id))
 
@@ -213,10 +212,7 @@ def _bulletin_or_404(bulletin_id: int) -> Bulletin:
 
 
 def _visible_or_404(task_id: int) -> Task:
-    task = db.session.get(Task, task_id)
-    if task is None or (current_user.role == LIAISON and current_user.unit_id not in task.unit_ids):
-        abort(404)
-    return task
+    return visible_task(task_id, current_user) or abort(404)
 
 
 def _filters_or_defaults() -> Filters:

@@ -1,0 +1,220 @@
+"""Request bodies: what each write takes, for pages and API alike.
+
+The event bodies are built from the workflows' own tables (what each event carries and what it
+may carry), so a field added to an event in `workflows/` is one edit: its type is named here
+once, in the FIELD_TYPES of its workflow.
+"""
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
+
+from meeting.contract.types import (
+    CountyDate,
+    Int,
+    LongNote,
+    Moment,
+    Note,
+    RowId,
+    Title,
+    UnitCode,
+    Username,
+    Version,
+    text,
+)
+from workflows import agenda_item, task
+from workflows import meeting as meeting_workflow
+
+
+class Body(BaseModel):
+    """A request body: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+Codes = Annotated[list[UnitCode], Field(max_length=64)]
+DutyRefs = Annotated[list[Annotated[str, Field(min_length=1, max_length=20)]], Field(max_length=40)]
+Category = Literal[tuple(agenda_item.CATEGORIES)]
+
+
+class ItemFields(Body):
+    """A draft's text; every field may be left out (a draft is completed before submitting)."""
+
+    title: text(200, required=False) | None = None
+    background: text(20000, required=False) | None = None
+    proposal: text(20000, required=False) | None = None
+    category: Category | None = None
+    duty_refs: DutyRefs | None = None
+
+
+class ItemEdit(ItemFields):
+    version: Version
+
+
+# The type of each field an event of a workflow carries.
+ITEM_FIELD_TYPES = {
+    **{name: info.annotation for name, info in ItemFields.model_fields.items()},
+    "comment": Note,
+    "reason": Note,
+    "opinion": Note,
+    "resolution": Note,
+    "meeting_id": RowId,
+}
+MEETING_FIELD_TYPES = {"reason": Note, "requested_by": Username}
+TASK_FIELD_TYPES = {
+    "text": LongNote,
+    "report": LongNote,
+    "message": LongNote,
+    "reason": LongNote,
+    "lead_unit": UnitCode,
+    "responsible_units": Codes,
+    "new_deadline": CountyDate,
+}
+
+
+def event_fields(event, types: dict, leave_out: tuple[str, ...] = ()) -> dict:
+    """Pydantic field definitions for what EVENT carries (required) and may carry (optional).
+
+    A field the record itself keeps (an item's text at submit) may be left out: the record's
+    value is used. LEAVE_OUT names fields a caller of this kind does not send.
+    """
+    fields = {}
+    for name in getattr(event, "carries", ()):
+        if name not in leave_out:
+            keeps = name in ItemFields.model_fields and types is ITEM_FIELD_TYPES
+            fields[name] = (types[name] | None, None) if keeps else (types[name], ...)
+    for name in getattr(event, "optional", ()):
+        if name not in leave_out:
+            fields[name] = (types[name] | None, None)
+    return fields
+
+
+def _event_body(prefix: str, event, types: dict, leave_out: tuple[str, ...] = ()):
+    name = f"{prefix}{event.name.title().replace('_', '')}Body"
+    return create_model(name, __base__=Body, version=(Version, ...),
+                        **event_fields(event, types, leave_out))  # fmt: skip
+
+
+# Items: a meeting's decisions are recorded on the meeting, so users send no meeting_id.
+ITEM_EVENT_BODIES = {
+    name: _event_body("Item", event, ITEM_FIELD_TYPES, leave_out=("meeting_id",))
+    for name, event in agenda_item.EVENTS.items()
+    if event.via == agenda_item.BY_USER
+}
+# Submitting may also set the category.
+ITEM_EVENT_BODIES["submit"] = create_model(
+    "ItemSubmitBody", __base__=ITEM_EVENT_BODIES["submit"], category=(Category | None, None)
+)
+
+
+class Record(BaseModel):
+    """What a meeting passes on when it records an item's event: other keys are its own."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+# Items, as a meeting records their events (its decisions, its agenda): with the meeting's id.
+ITEM_EVENT_RECORDS = {
+    name: create_model(f"Item{name.title().replace('_', '')}Record", __base__=Record,
+                       version=(Version, ...), **event_fields(event, ITEM_FIELD_TYPES))
+    for name, event in agenda_item.EVENTS.items()
+}  # fmt: skip
+
+
+def item_event_body(name: str, via: str) -> type[BaseModel]:
+    """The body of item event NAME as a user sends it, or as a meeting or the system records it."""
+    if via == agenda_item.BY_USER:
+        return ITEM_EVENT_BODIES[name]
+    return ITEM_EVENT_RECORDS[name]
+
+
+MEETING_EVENT_BODIES = {
+    name: _event_body("Meeting", event, MEETING_FIELD_TYPES)
+    for name, event in meeting_workflow.EVENTS.items()
+}
+TASK_EVENT_BODIES = {
+    name: _event_body("Task", event, TASK_FIELD_TYPES) for name, event in task.EVENTS.items()
+}
+
+
+def _decision_body(decision: str):
+    event = agenda_item.EVENTS[decision]
+    return create_model(
+        f"Decision{decision.title().replace('_', '')}",
+        __base__=Body,
+        item_id=(RowId, ...),
+        decision=(Literal[decision], ...),
+        version=(Version, Field(description="The item's version")),
+        **event_fields(event, ITEM_FIELD_TYPES, leave_out=("meeting_id",)),
+    )
+
+
+DECISIONS = sorted({d for kinds in meeting_workflow.DECISIONS.values() for d in kinds})
+
+
+def _decision_tag(value) -> str | None:
+    decision = value.get("decision") if isinstance(value, dict) else getattr(value, "decision", None)
+    return f"tag:{decision}" if decision in DECISIONS else None
+
+
+# A meeting's decision on one agenda item: the decision names the event, which names its fields.
+Decision = Annotated[
+    Union[tuple(Annotated[_decision_body(d), Tag(f"tag:{d}")] for d in DECISIONS)],  # noqa: UP007
+    Discriminator(_decision_tag),
+]
+
+
+class MeetingPlan(Body):
+    kind: Literal[tuple(meeting_workflow.KINDS)]
+    title: Title
+    starts_at: Moment
+    ends_at: Moment | None = None
+    location: text(200, required=False) | None = None
+    requested_by: Username | None = Field(None, description="A liaison meeting's requester")
+
+
+class AgendaEntry(Body):
+    item_id: RowId
+
+
+class AgendaOrder(Body):
+    item_ids: Annotated[list[RowId], Field(max_length=500)]
+
+
+class AttendanceMark(Body):
+    status: Literal[tuple(meeting_workflow.ATTENDANCE)]
+    deputy_name: text(50, required=False) | None = None
+
+
+class AttendanceMarks(Body):
+    """Attendance per unit code: {"finance": {"status": "deputy", "deputy_name": "王"}}."""
+
+    attendance: Annotated[
+        dict[UnitCode, AttendanceMark | Literal[tuple(meeting_workflow.ATTENDANCE)]],
+        Field(min_length=1, max_length=200, description="A mark, or just its status"),
+    ]
+
+
+class MinutesEdit(Body):
+    text: text(100000)
+    version: Version
+
+
+class DelegationRequest(Body):
+    """A delegation of one planned meeting (meeting_id), or of a period (starts_on, ends_on)."""
+
+    delegate: Username
+    meeting_id: RowId | None = None
+    starts_on: CountyDate | None = None
+    ends_on: CountyDate | None = None
+    note: text(500, required=False) | None = None
+
+
+class TaskAssignment(Body):
+    """A task of an adopted item: a deadline, or a number of working days from today."""
+
+    lead_unit: UnitCode
+    responsible_units: Codes = []
+    description: LongNote
+    deadline: CountyDate | None = None
+    working_days: Annotated[Int, Field(ge=1, le=365)] | None = None

@@ -1,0 +1,142 @@
+"""What the office records on a meeting: its agenda, the units' attendance, the decisions.
+
+Decisions on agenda items go through the agenda-item service function, so the item's own
+history records them too. Each function flushes; the caller commits once.
+"""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from meeting.accounts.models import User
+from meeting.charter.models import Charter
+from meeting.errors import InvalidInput, InvalidTransition, NotFound
+from meeting.extensions import db
+from meeting.items.models import Item
+from meeting.items.operations import fire_event
+from meeting.meetings.models import AgendaEntry, Attendance, Meeting
+from meeting.meetings.operations import may_record, record_change
+from meeting.timeutil import utcnow
+from workflows import agenda_item
+from workflows import meeting as workflow
+
+
+def add_to_agenda(meeting: Meeting, item: Item, user: User) -> AgendaEntry:
+    """Put ITEM on MEETING's agenda; on a plenary or ad-hoc meeting this schedules it."""
+    may_record(meeting, user, "edit_agenda")
+    if item.state not in workflow.AGENDA_STATES[meeting.kind]:
+        raise InvalidTransition(
+            _("A %(kind)s takes only items that are %(states)s; this one is %(state)s.",
+              kind=_(workflow.KINDS[meeting.kind]),
+              states="、".join(_(agenda_item.STATES[s]) for s in workflow.AGENDA_STATES[meeting.kind]),
+              state=_(agenda_item.STATES[item.state])),
+            state=item.state,
+            available_events=[],
+        )  # fmt: skip
+    if open_meeting_of(item) is not None:
+        raise InvalidTransition(
+            _("This item is already on another open meeting."),
+            state=item.state,
+            available_events=[],
+        )
+    position = 1 + max((entry.position for entry in meeting.agenda), default=0)
+    entry = AgendaEntry(meeting=meeting, item=item, position=position)
+    db.session.add(entry)
+    if meeting.kind != workflow.LIAISON_KIND:
+        fire_event(item, "schedule", user, {"meeting_id": meeting.id, "version": item.version},
+                   via=agenda_item.BY_MEETING)  # fmt: skip
+    record_change(meeting, "add_item", meeting.state, user, {"item_id": item.id})
+    return entry
+
+
+def remove_from_agenda(meeting: Meeting, item: Item, user: User) -> None:
+    may_record(meeting, user, "edit_agenda")
+    entry = _entry(meeting, item)
+    meeting.agenda.remove(entry)
+    if item.state == "scheduled":
+        fire_event(item, "unschedule", user, {"meeting_id": meeting.id, "version": item.version},
+                   via=agenda_item.BY_MEETING)  # fmt: skip
+    for position, remaining in enumerate(meeting.agenda, start=1):
+        remaining.position = position
+    record_change(meeting, "remove_item", meeting.state, user, {"item_id": item.id})
+
+
+def reorder_agenda(meeting: Meeting, item_ids: list, user: User) -> None:
+    may_record(meeting, user, "edit_agenda")
+    current = {entry.item_id: entry for entry in meeting.agenda}
+    if not isinstance(item_ids, list) or sorted(map(str, item_ids)) != sorted(map(str, current)):
+        raise InvalidInput({"item_ids": _("Give every agenda item's id exactly once.")})
+    for position, item_id in enumerate(item_ids, start=1):
+        current[int(item_id)].position = position
+    meeting.agenda.sort(key=lambda entry: entry.position)
+    record_change(meeting, "reorder", meeting.state, user, {"item_ids": [int(i) for i in item_ids]})
+
+
+def record_attendance(meeting: Meeting, user: User, marks: dict) -> None:
+    """Record attendance per unit code: {"finance": {"status": "deputy", "deputy_name": "王"}}."""
+    may_record(meeting, user, "record_attendance")
+    charter = Charter.current()
+    units = {unit.code: unit for unit in charter.active_units}
+    rows = {row.unit_id: row for row in meeting.attendance}
+    errors, changed = {}, {}
+    if not isinstance(marks, dict) or not marks:
+        raise InvalidInput({"attendance": _("Give at least one unit's attendance.")})
+    for code, mark in marks.items():
+        mark = mark if isinstance(mark, dict) else {"status": mark}
+        status, deputy = mark.get("status"), str(mark.get("deputy_name") or "").strip()[:50]
+        if code not in units:
+            errors[code] = _("Unknown unit.")
+        elif not isinstance(status, str) or status not in workflow.ATTENDANCE:
+            errors[code] = _("Choose one of: %(c)s.", c=", ".join(workflow.ATTENDANCE))
+        elif status == "deputy" and not deputy:
+            errors[code] = _("Name the deputy.")
+        else:
+            changed[code] = {"status": status, "deputy_name": deputy if status == "deputy" else ""}
+    if errors:
+        raise InvalidInput(errors)
+    for code, mark in changed.items():
+        row = rows.get(units[code].id) or Attendance(meeting=meeting, unit=units[code])
+        row.status, row.deputy_name = mark["status"], mark["deputy_name"]
+        db.session.add(row)
+    record_change(meeting, "attendance", meeting.state, user, changed)
+
+
+def record_decision(
+    meeting: Meeting, item: Item, decision: str, user: User, data: dict
+) -> AgendaEntry:
+    """Record the meeting's DECISION on ITEM by firing that agenda-item event."""
+    may_record(meeting, user, "record_decisions")
+    entry = _entry(meeting, item)
+    if decision not in workflow.DECISIONS[meeting.kind]:
+        raise InvalidInput(
+            {"decision": _("Choose one of: %(c)s.", c=", ".join(workflow.DECISIONS[meeting.kind]))}
+        )
+    if entry.decision is not None:
+        raise InvalidTransition(
+            _("This item already has a decision."), state=item.state, available_events=[]
+        )
+    fire_event(item, decision, user, {**data, "meeting_id": meeting.id}, via=agenda_item.BY_MEETING)
+    carried = agenda_item.EVENTS[decision].carries
+    entry.decision = decision
+    entry.decision_text = next((data.get(f).strip() for f in carried if data.get(f)), "")
+    entry.decided_at = utcnow()
+    record_change(meeting, "decide", meeting.state, user,
+                  {"item_id": item.id, "decision": decision, "text": entry.decision_text})  # fmt: skip
+    return entry
+
+
+def open_meeting_of(item: Item) -> Meeting | None:
+    """The open meeting whose agenda holds ITEM still waiting for its decision, if any."""
+    candidates = db.session.scalars(
+        select(Meeting)
+        .join(AgendaEntry)
+        .where(AgendaEntry.item_id == item.id, AgendaEntry.decision.is_(None),
+               Meeting.state.in_(workflow.OPEN_STATES))
+    )  # fmt: skip
+    return next((m for m in candidates if workflow.awaits_decision(m.kind, None, item.state)), None)
+
+
+def _entry(meeting: Meeting, item: Item) -> AgendaEntry:
+    entry = next((e for e in meeting.agenda if e.item_id == item.id), None)
+    if entry is None:
+        raise NotFound(_("This item is not on the meeting's agenda."))
+    return entry

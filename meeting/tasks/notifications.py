@@ -1,0 +1,51 @@
+"""Who hears of a task: its units when they are put on it or taken off, the office when a unit
+asks for something, the lead unit when the office urges or answers.
+
+Receivers of `meeting.signals`; they add notifications to the session and never commit.
+"""
+
+from flask_babel import gettext as _
+
+from meeting import signals
+from meeting.notifications.operations import liaisons_of, notify, users_with_roles
+from meeting.tasks.models import Task
+from workflows.i18n import N_
+from workflows.roles import OFFICE
+
+LEAD, OFFICE_STAFF = "lead", "office"
+
+# event -> (who is told, the notification's kind, its title, the field that is its body)
+MESSAGES = {
+    "request_completion": (OFFICE_STAFF, "completion_requested", N_("Completion requested: %(item)s"), "report"),
+    "urge": (LEAD, "task_urged", N_("Urged: %(item)s"), "message"),
+    "request_extension": (OFFICE_STAFF, "extension_requested", N_("Extension requested: %(item)s"), "reason"),
+    "grant_extension": (LEAD, "extension_granted", N_("Extension granted: %(item)s"), "new_deadline"),
+    "refuse_extension": (LEAD, "extension_refused", N_("Extension refused: %(item)s"), "reason"),
+}  # fmt: skip
+
+
+@signals.task_assigned.connect
+def notify_assigned(task: Task, units: list, **extra) -> None:
+    """The liaisons of the units now on TASK."""
+    if units:
+        notify(liaisons_of(units), "task_assigned", _("New task: %(item)s", item=task.item.title),
+               task.description, f"/tasks/{task.id}")  # fmt: skip
+
+
+@signals.task_released.connect
+def notify_released(task: Task, units: list, reason: str, **extra) -> None:
+    """The liaisons of the units taken off TASK, with the reason."""
+    if units:
+        notify(liaisons_of(units), "task_released",
+               _("Released from a task: %(item)s", item=task.item.title), reason,
+               f"/tasks/{task.id}")  # fmt: skip
+
+
+@signals.task_event_fired.connect
+def notify_task_event(task: Task, event: str, fields: dict, **extra) -> None:
+    """The office hears of a unit's requests; the lead unit of the office's urging and answers."""
+    if event not in MESSAGES:
+        return
+    who, kind, title, body = MESSAGES[event]
+    users = users_with_roles(OFFICE) if who == OFFICE_STAFF else liaisons_of([task.lead_unit])
+    notify(users, kind, _(title, item=task.item.title), fields[body], f"/tasks/{task.id}")

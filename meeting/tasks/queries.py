@@ -1,0 +1,31 @@
+"""Which tasks a user sees: `workflows.task.liaison_sees`, for one row and as SQL for lists."""
+
+from sqlalchemy import ColumnElement, false, or_, true
+
+from meeting.accounts.models import User
+from meeting.charter.models import Unit
+from meeting.extensions import db
+from meeting.tasks.models import Task
+from workflows import task as workflow
+
+
+def visible_task(task_id: int, viewer: User) -> Task | None:
+    """Task TASK_ID if VIEWER may see it (pages answer 404 and the API not_found otherwise)."""
+    task = db.session.get(Task, task_id)
+    if task is None or not workflow.liaison_sees(viewer.role, viewer.unit_id, task.unit_ids):
+        return None
+    return task
+
+
+def visible_to(viewer: User) -> ColumnElement[bool]:
+    """The tasks VIEWER sees, as a WHERE clause: `liaison_sees` over the task table."""
+    if not workflow.scoped_to_unit(viewer.role):
+        return true()
+    if viewer.unit_id is None:
+        return false()
+    return involves(viewer.unit_id)
+
+
+def involves(unit_id: int) -> ColumnElement[bool]:
+    """Tasks UNIT_ID leads or is responsible for."""
+    return or_(Task.lead_unit_id == unit_id, Task.responsible_units.any(Unit.id == unit_id))
