@@ -2,18 +2,11 @@
 
 from pathlib import Path
 
-from flask import Flask
-from werkzeug.routing import IntegerConverter
+from flask import Flask, abort
 
 from meeting.extensions import bootstrap, csrf, db, login_manager, migrate
 
-
-class RowId(IntegerConverter):
-    """<int:…> in URLs: a number too large for a database id is simply not found (404)."""
-
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)  # PostgreSQL's integer
-        super().__init__(map, *args, **kwargs)
+MAX_ID = 2**31 - 1  # PostgreSQL's integer
 
 
 def init_app(app: Flask) -> None:
@@ -39,7 +32,6 @@ def init_app(app: Flask) -> None:
     from meeting.tasks import notifications as task_notifications  # noqa: F401 (receivers)
     from meeting.tasks import views as task_views
 
-    app.url_map.converters["int"] = RowId  # before any route is added
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(
@@ -60,6 +52,12 @@ def init_app(app: Flask) -> None:
     def load_user(user_id: str):
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
         return user if user and user.active else None
+
+    @app.url_value_preprocessor
+    def ids_in_range(_endpoint, values):
+        """An id past the database's integer range names no record: 404, before any query."""
+        if any(isinstance(v, int) and v > MAX_ID for v in (values or {}).values()):
+            abort(404)
 
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(charter_views.bp)

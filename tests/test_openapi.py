@@ -42,16 +42,25 @@ def test_each_event_is_a_path_with_the_body_its_workflow_table_names(client):
     user_events = {n for n, e in agenda_item.EVENTS.items() if e.via == agenda_item.BY_USER}
     item_paths = {p.rsplit("/", 1)[1] for p in document["paths"] if "/items/{item_id}/events/" in p}
     assert item_paths == user_events
-    assert set(body("/items/{item_id}/events/return_for_revision")["required"]) == {"comment", "version"}
+    assert set(body("/items/{item_id}/events/return_for_revision")["required"]) == {
+        "comment",
+        "version",
+    }
     assert body("/items/{item_id}/events/pass_review")["additionalProperties"] is False
     assert "meeting_id" not in body("/items/{item_id}/events/pass_review")["properties"]
     # Submit carries the item's text, which the item already holds: none of it is required.
     assert body("/items/{item_id}/events/submit")["required"] == ["version"]
 
     for name, event in task.EVENTS.items():
-        assert set(body(f"/tasks/{{task_id}}/events/{name}")["required"]) == {*event.carries, "version"}
+        assert set(body(f"/tasks/{{task_id}}/events/{name}")["required"]) == {
+            *event.carries,
+            "version",
+        }
     for name, event in meeting_workflow.EVENTS.items():
-        assert set(body(f"/meetings/{{meeting_id}}/events/{name}")["required"]) == {*event.carries, "version"}
+        assert set(body(f"/meetings/{{meeting_id}}/events/{name}")["required"]) == {
+            *event.carries,
+            "version",
+        }
 
 
 def test_responses_declare_the_fields_the_serializers_send(client):

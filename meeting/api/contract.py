@@ -9,12 +9,10 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from flask import request
-from flask_babel import gettext as _
 from pydantic import BaseModel
 
-from meeting.contract import parse
+from meeting.contract import NotAnObject, parse
 from meeting.contract.resources import Resource
-from meeting.errors import InvalidInput
 
 # Statuses and what they mean, for the document.
 ERROR_MEANINGS = {
@@ -42,6 +40,10 @@ class Operation:
     public: bool = False
     upload: bool = False  # takes a multipart form with one `file`
     description: str = ""
+    # Rules of the domain that no schema can state (a duty the unit holds, a deadline not yet
+    # past): input of the right shape that breaks one is refused with 422, and the document
+    # says so, operation by operation (`x-rules`); an event route names them per event.
+    rules: tuple[str, ...] | dict[str, tuple[str, ...]] = ()
 
 
 def operation(summary: str, **declared):
@@ -56,7 +58,9 @@ def operation(summary: str, **declared):
         @wraps(view)
         def run(**path_args):
             if spec.query is not None:
-                path_args["args"] = parse(spec.query, query_values(spec.query), strict=False, blank_is_absent=False)
+                path_args["args"] = parse(
+                    spec.query, query_values(spec.query), strict=False, blank_is_absent=False
+                )
             if spec.body is not None:
                 path_args["body"] = json_body()
             return _json(view(**path_args))
@@ -85,9 +89,7 @@ def query_values(model: type[BaseModel]) -> dict:
 
 
 def json_body() -> dict:
-    """The request's JSON object, for the service to parse with its model (after it has
-    checked who may act, so a caller who may not gets 403 whatever the body)."""
+    """The request's JSON object, for the service to parse with its model after it has found
+    the record and checked who may act (404 and 403 come first, whatever the body)."""
     body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput({"body": _("Send a JSON object.")})
-    return body
+    return body if isinstance(body, dict) else NotAnObject()

@@ -18,6 +18,9 @@ from meeting.items.operations import can_view, create_item, fire_event, update_i
 from meeting.items.queries import filtered, visible_items
 from meeting.items.serialize import item_json
 
+CITES = "duty_refs are the proposing unit's own charter duties or the joint meeting's"
+SUBMITTED = "the item has a title, background, proposal and duty_refs, given here or before"
+
 
 @bp.get("/items")
 @operation("Agenda items the caller may see", query=ItemQuery,
@@ -31,7 +34,7 @@ def list_items(args: ItemQuery):
 
 @bp.post("/items")
 @operation("Create a draft for the caller's unit (liaisons)", body=bodies.ItemFields,
-           returns={201: resources.Item}, errors=WRITE)  # fmt: skip
+           returns={201: resources.Item}, errors=WRITE, rules=(CITES,))  # fmt: skip
 def create(body: dict):
     return item_json(create_item(current_user, body), current_user), 201
 
@@ -45,7 +48,8 @@ def show(item_id: int):
 
 @bp.patch("/items/<int:item_id>")
 @operation("Edit a draft or returned item (the proposing unit's liaisons)",
-           body=bodies.ItemEdit, returns={200: resources.Item}, errors=WRITE)  # fmt: skip
+           body=bodies.ItemEdit, returns={200: resources.Item}, errors=WRITE,
+           rules=(CITES,))  # fmt: skip
 def edit(item_id: int, body: dict):
     item = update_item(visible_item(item_id), current_user, body, body.get("version"))
     return item_json(item, current_user)
@@ -54,14 +58,16 @@ def edit(item_id: int, body: dict):
 @bp.post("/items/<int:item_id>/events/<event>")
 @operation("Fire a workflow event (DOMAIN.md's agenda-item table)",
            body=bodies.ITEM_EVENT_BODIES, body_by="event", returns={200: resources.Item},
-           errors=WRITE)  # fmt: skip
+           errors=WRITE, rules={"submit": (CITES, SUBMITTED)})  # fmt: skip
 def fire(item_id: int, event: str, body: dict):
     return item_json(fire_event(visible_item(item_id), event, current_user, body), current_user)
 
 
 @bp.post("/items/<int:item_id>/attachments")
 @operation("Upload one file (multipart field `file`) to a draft or returned item",
-           upload=True, returns={201: resources.Upload}, errors=(*WRITE, 413))  # fmt: skip
+           upload=True, returns={201: resources.Upload}, errors=(*WRITE, 413),
+           rules=("the file is of a type the office accepts (documents, spreadsheets, "
+                  "images, PDF) and not empty",))  # fmt: skip
 def attach(item_id: int):
     attachment = add_attachment(visible_item(item_id), current_user, request.files.get("file"))
     return resources.Upload(id=attachment.id, filename=attachment.filename,

@@ -42,7 +42,8 @@ def list_meetings(args: MeetingQuery):
 
 @bp.post("/meetings")
 @operation("Plan a meeting (the office; a convener what they may convene)",
-           body=bodies.MeetingPlan, returns={201: resources.Meeting}, errors=WRITE)  # fmt: skip
+           body=bodies.MeetingPlanning, returns={201: resources.Meeting}, errors=WRITE,
+           rules=("ends_at is after starts_at",))  # fmt: skip
 def plan(body: dict):
     return meeting_json(plan_meeting(current_user, body), current_user), 201
 
@@ -55,7 +56,8 @@ def show_meeting(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/events/<event>")
 @operation("Fire a meeting event (五(一), 五(三))", body=bodies.MEETING_EVENT_BODIES,
-           body_by="event", returns=MEETING, errors=WRITE)  # fmt: skip
+           body_by="event", returns=MEETING, errors=WRITE,
+           rules={"convene": ("a liaison meeting names its requester, if it has none yet",)})  # fmt: skip
 def fire_meeting(meeting_id: int, event: str, body: dict):
     meeting = fire_meeting_event(meeting_or_404(meeting_id), event, current_user, body)
     return meeting_json(meeting, current_user)
@@ -73,7 +75,8 @@ def add_item(meeting_id: int, body: dict):
 
 @bp.put("/meetings/<int:meeting_id>/agenda")
 @operation("Reorder the agenda: every agenda item's id once", body=bodies.AgendaOrder,
-           returns=MEETING, errors=RECORD)  # fmt: skip
+           returns=MEETING, errors=RECORD,
+           rules=("item_ids name the meeting's agenda items, each once",))  # fmt: skip
 def reorder(meeting_id: int, body: dict):
     meeting = meeting_or_404(meeting_id)
     reorder_agenda(meeting, parse(bodies.AgendaOrder, body).item_ids, current_user)
@@ -154,7 +157,9 @@ def list_delegations(args: Query):
 @bp.post("/delegations")
 @operation("The general convener delegates convening to the convener (五(一))",
            body=bodies.DelegationRequest, returns={201: resources.Delegation},
-           errors=(401, 403, 422))  # fmt: skip
+           errors=(401, 403, 422),
+           rules=("delegate is a convener's username", "meeting_id names a planned plenary "
+                  "or ad-hoc meeting, or else starts_on and ends_on give a period"))  # fmt: skip
 def delegate(body: dict):
     return delegation_json(create_delegation(current_user, body, rules())), 201
 

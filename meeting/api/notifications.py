@@ -13,7 +13,6 @@ from meeting.errors import NotFound
 from meeting.extensions import db
 from meeting.notifications.models import Notification
 from meeting.notifications.operations import mark_read
-from meeting.timeutil import iso
 
 
 @bp.get("/notifications")
@@ -39,12 +38,4 @@ def read(notification_id: int):
 
 
 def notification_json(notification: Notification) -> resources.Notification:
-    return resources.Notification(**{
-        "id": notification.id,
-        "kind": notification.kind,
-        "title": notification.title,
-        "body": notification.body,
-        "link": notification.link,
-        "created_at": iso(notification.created_at),
-        "read_at": iso(notification.read_at),
-    })
+    return resources.Notification.of(notification)

@@ -10,6 +10,7 @@ import re
 from flask import current_app
 from pydantic import TypeAdapter
 
+from meeting import MAX_ID
 from meeting.api import bp
 from meeting.api.contract import ERROR_MEANINGS, Operation, operation
 from meeting.contract.resources import Error
@@ -29,8 +30,10 @@ class Components:
         schema = TypeAdapter(model).json_schema(mode=mode, ref_template=REF)
         for nested, definition in schema.pop("$defs", {}).items():
             self._add(nested, definition)
-        self._add(name, schema)
-        return {"$ref": REF.format(model=name)}
+        ref = {"$ref": REF.format(model=name)}
+        if schema != ref:  # a named alias is its own definition already
+            self._add(name, schema)
+        return ref
 
     def _add(self, name: str, schema: dict) -> None:
         known = self.schemas.setdefault(name, schema)
@@ -52,10 +55,10 @@ def document() -> dict:
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix(bp.url_prefix))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            for concrete, body in _bodies(path, spec):
+            for concrete, body, rules in _bodies(path, spec):
                 params = [_path_parameter(rule, name) for name in _names(concrete)]
                 paths.setdefault(concrete, {})[method.lower()] = _operation(
-                    spec, method, params, body, components
+                    spec, params, body, rules, components
                 )
     return {
         "openapi": "3.1.0",
@@ -77,13 +80,14 @@ def document() -> dict:
 
 
 def _bodies(path: str, spec: Operation):
-    """(path, body model) pairs: an event route once per event it documents."""
+    """(path, body model, rules) triples: an event route once per event it documents."""
     if isinstance(spec.body, dict):
         marker = "{" + spec.body_by + "}"
         for value, model in spec.body.items():
-            yield path.replace(marker, value), model
+            rules = spec.rules.get(value, ()) if isinstance(spec.rules, dict) else spec.rules
+            yield path.replace(marker, value), model, rules
     else:
-        yield path, spec.body
+        yield path, spec.body, spec.rules
 
 
 def _names(path: str) -> list[str]:
@@ -93,21 +97,23 @@ def _names(path: str) -> list[str]:
 def _path_parameter(rule, name: str) -> dict:
     converter = rule._converters.get(name)
     if getattr(converter, "num_convert", None) is int:
-        schema = {"type": "integer", "minimum": 1, "maximum": converter.max}  # ids start at 1
+        schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}  # ids start at 1
     else:
         schema = {"type": "string", "pattern": r"^[^/]+$"}
     return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
-def _operation(spec: Operation, method: str, params: list, body, components: Components) -> dict:
+def _operation(spec: Operation, params: list, body, rules, components: Components) -> dict:
     operation = {"summary": spec.summary, "parameters": params + _query(spec, components)}
     if spec.description:
         operation["description"] = spec.description
+    if rules:
+        operation["x-rules"] = list(rules)
+        operation["description"] = f"{spec.description}\n\n422 unless: {'; '.join(rules)}.".strip()
     if spec.public:
         operation["security"] = []
     if body is not None:
-        name = body.__name__ if isinstance(body, type) else "DecisionBody"
-        schema = components.ref(body, mode="validation", name=name)
+        schema = components.ref(body, mode="validation")
         operation["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": schema}},
@@ -115,7 +121,10 @@ def _operation(spec: Operation, method: str, params: list, body, components: Com
     if spec.upload:
         file = {"type": "object", "required": ["file"],
                 "properties": {"file": {"type": "string", "format": "binary"}}}  # fmt: skip
-        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": file}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": file}},
+        }
     responses = {}
     for status, returned in spec.returns.items():
         responses[str(status)] = _response(returned, components, status)

@@ -20,11 +20,4 @@ def list_units(args: Query):
 
 
 def unit_json(unit: Unit) -> resources.Unit:
-    return resources.Unit(**{
-        "code": unit.code,
-        "name": unit.name,
-        "aliases": unit.aliases,
-        "duty_ref": unit.duty_ref,
-        "duty_text": unit.duty_text,
-        "is_lead": unit.is_lead,
-    })
+    return resources.Unit.of(unit)

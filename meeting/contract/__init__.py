@@ -17,6 +17,11 @@ from meeting.errors import InvalidInput
 Model = TypeVar("Model", bound=BaseModel)
 
 
+class NotAnObject(dict):
+    """Stands for a request body that is not a JSON object: empty to whoever reads it before
+    parsing (so a missing record is still 404), refused by `parse`."""
+
+
 def parse(model: type[Model], data: Any, strict: bool | None = None,
           blank_is_absent: bool = True) -> Model:  # fmt: skip
     """DATA as MODEL, or InvalidInput naming each bad field.
@@ -26,6 +31,8 @@ def parse(model: type[Model], data: Any, strict: bool | None = None,
     leniently, blank values counting as absent and fields the model does not know (buttons,
     tokens) left aside. STRICT overrides that (a query string is text even in the API).
     """
+    if isinstance(data, NotAnObject):
+        raise InvalidInput({"body": _("Send a JSON object.")})
     if strict is None:
         strict = has_request_context() and g.get("api_request", False)
     if isinstance(data, dict) and not strict:
@@ -50,8 +57,15 @@ def field_messages(error: ValidationError) -> dict[str, str]:
     fields: dict[str, str] = {}
     for detail in error.errors(include_url=False):
         names = [str(part) for part in detail["loc"] if not _is_tag(part)]
-        fields.setdefault(names[0] if names else "body", message(detail))
+        if names and names[0] in PER_KEY and len(names) > 1:
+            names = names[1:]  # attendance: each unit's mark under its code
+        field = (detail.get("ctx") or {}).get("field") or (names[0] if names else "body")
+        fields.setdefault(field, message(detail))
     return fields
+
+
+# Fields holding a mapping whose errors are reported under each key.
+PER_KEY = {"attendance"}
 
 
 def _is_tag(part) -> bool:

@@ -8,22 +8,31 @@ once, in the FIELD_TYPES of its workflow.
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
+from typing_extensions import TypeAliasType
 
 from meeting.contract.types import (
     CountyDate,
-    Int,
     LongNote,
     Moment,
     Note,
+    Requester,
     RowId,
     Title,
     UnitCode,
     Username,
     Version,
     text,
+    whole,
 )
 from workflows import agenda_item, task
 from workflows import meeting as meeting_workflow
+
+
+def choice_of(field: str, choices) -> dict:
+    """What a union picked by FIELD says when FIELD names none of CHOICES: that field's error."""
+    expected = ", ".join(choices)
+    return {"custom_error_type": "literal_error",
+            "custom_error_context": {"field": field, "expected": expected}}  # fmt: skip
 
 
 class Body(BaseModel):
@@ -33,7 +42,8 @@ class Body(BaseModel):
 
 
 Codes = Annotated[list[UnitCode], Field(max_length=64)]
-DutyRefs = Annotated[list[Annotated[str, Field(min_length=1, max_length=20)]], Field(max_length=40)]
+DutyRefs = Annotated[list[Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[^\x00]+$")]],
+                    Field(max_length=40)]  # fmt: skip
 Category = Literal[tuple(agenda_item.CATEGORIES)]
 
 
@@ -60,7 +70,7 @@ ITEM_FIELD_TYPES = {
     "resolution": Note,
     "meeting_id": RowId,
 }
-MEETING_FIELD_TYPES = {"reason": Note, "requested_by": Username}
+MEETING_FIELD_TYPES = {"reason": Note, "requested_by": Requester}
 TASK_FIELD_TYPES = {
     "text": LongNote,
     "report": LongNote,
@@ -153,24 +163,48 @@ DECISIONS = sorted({d for kinds in meeting_workflow.DECISIONS.values() for d in 
 
 
 def _decision_tag(value) -> str | None:
-    decision = value.get("decision") if isinstance(value, dict) else getattr(value, "decision", None)
-    return f"tag:{decision}" if decision in DECISIONS else None
+    decision = (
+        value.get("decision") if isinstance(value, dict) else getattr(value, "decision", None)
+    )
+    return f"tag:{decision}" if isinstance(decision, str) and decision in DECISIONS else None
 
 
 # A meeting's decision on one agenda item: the decision names the event, which names its fields.
-Decision = Annotated[
+Decision = TypeAliasType("Decision", Annotated[
     Union[tuple(Annotated[_decision_body(d), Tag(f"tag:{d}")] for d in DECISIONS)],  # noqa: UP007
-    Discriminator(_decision_tag),
-]
+    Discriminator(_decision_tag, **choice_of("decision", DECISIONS)),
+])  # fmt: skip
 
 
 class MeetingPlan(Body):
-    kind: Literal[tuple(meeting_workflow.KINDS)]
+    kind: Literal[
+        tuple(k for k in meeting_workflow.KINDS if not meeting_workflow.needs_requester(k))
+    ]
     title: Title
     starts_at: Moment
     ends_at: Moment | None = None
     location: text(200, required=False) | None = None
-    requested_by: Username | None = Field(None, description="A liaison meeting's requester")
+
+
+class RequestedMeetingPlan(MeetingPlan):
+    """A liaison meeting names the convener who asked for it (三(二))."""
+
+    kind: Literal[tuple(k for k in meeting_workflow.KINDS if meeting_workflow.needs_requester(k))]
+    requested_by: Requester
+
+
+def _kind_tag(value) -> str | None:
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    if not isinstance(kind, str) or kind not in meeting_workflow.KINDS:
+        return None
+    return "tag:requested" if meeting_workflow.needs_requester(kind) else "tag:plain"
+
+
+# Planning a meeting: what is asked depends on its kind.
+MeetingPlanning = TypeAliasType("MeetingPlanning", Annotated[
+    Annotated[MeetingPlan, Tag("tag:plain")] | Annotated[RequestedMeetingPlan, Tag("tag:requested")],
+    Discriminator(_kind_tag, **choice_of("kind", meeting_workflow.KINDS)),
+])  # fmt: skip
 
 
 class AgendaEntry(Body):
@@ -181,16 +215,25 @@ class AgendaOrder(Body):
     item_ids: Annotated[list[RowId], Field(max_length=500)]
 
 
+DEPUTY = "deputy"  # a unit that sent someone in its leader's place names them
+OWN_STATUSES = tuple(s for s in meeting_workflow.ATTENDANCE if s != DEPUTY)
+
+
 class AttendanceMark(Body):
-    status: Literal[tuple(meeting_workflow.ATTENDANCE)]
-    deputy_name: text(50, required=False) | None = None
+    status: Literal[OWN_STATUSES]
+    deputy_name: Literal[""] | None = None
+
+
+class DeputyMark(Body):
+    status: Literal[DEPUTY]
+    deputy_name: text(50)
 
 
 class AttendanceMarks(Body):
     """Attendance per unit code: {"finance": {"status": "deputy", "deputy_name": "王"}}."""
 
     attendance: Annotated[
-        dict[UnitCode, AttendanceMark | Literal[tuple(meeting_workflow.ATTENDANCE)]],
+        dict[UnitCode, AttendanceMark | DeputyMark | Literal[OWN_STATUSES]],
         Field(min_length=1, max_length=200, description="A mark, or just its status"),
     ]
 
@@ -217,4 +260,4 @@ class TaskAssignment(Body):
     responsible_units: Codes = []
     description: LongNote
     deadline: CountyDate | None = None
-    working_days: Annotated[Int, Field(ge=1, le=365)] | None = None
+    working_days: whole(ge=1, le=365) | None = None

@@ -14,7 +14,15 @@ from workflows import meeting as meeting_workflow
 
 
 class Resource(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A resource as sent; `of(row)` builds one from a database row with the same names."""
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+    @classmethod
+    def of(cls, row, **more):
+        """The resource of ROW: its attributes of the resource's field names, then MORE."""
+        values = {name: getattr(row, name) for name in cls.model_fields if name not in more}
+        return cls(**values, **more)
 
     def json(self) -> dict:
         return self.model_dump(mode="json")

@@ -6,11 +6,12 @@ Each carries its JSON Schema, so what the OpenAPI document promises is what is c
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from flask import has_app_context
+from flask import g, has_app_context
 from flask_babel import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
-from meeting.timeutil import COUNTY_TZ
+from meeting.timeutil import COUNTY_TZ, iso
+from workflows.i18n import N_
 
 # Ids and versions fit PostgreSQL's integer column.
 MAX_INT = 2**31 - 1
@@ -21,16 +22,51 @@ def _integral(value):
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-Int = Annotated[int, BeforeValidator(_integral)]
-RowId = Annotated[Int, Field(ge=1, le=MAX_INT)]
-Version = Annotated[Int, Field(ge=1, le=MAX_INT, description="The version the caller last saw")]
+def whole(**limits):
+    """A whole number within LIMITS (ge, le, description)."""
+    return Annotated[int, Field(**limits), BeforeValidator(_integral)]
+
+
+RowId = whole(ge=1, le=MAX_INT)
+Version = whole(ge=1, le=MAX_INT, description="The version the caller last saw")
+
+
+# What JSON Schema's (ECMAScript's) \s matches: the blanks stripped from text, so that "has a
+# non-blank character" means the same to a client's validator and to ours.
+BLANKS = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+def _strip(value: str) -> str:
+    return value.strip(BLANKS)
+
+
+def _storable(value: str) -> str:
+    """Text a database keeps as sent: no NUL (PostgreSQL refuses it), no lone surrogate."""
+    if "\x00" in value:
+        raise ValueError(_("Must be text."))
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(_("Must be text.")) from None
+    return value
+
+
+# "A character that is not blank", spelled out: engines disagree on what \S excludes (U+0085).
+NOT_BLANK = "[^" + BLANKS.replace("\t", r"\t").replace("\n", r"\n").replace("\v", r"\v").replace(
+    "\f", r"\f").replace("\r", r"\r") + "]"  # fmt: skip
+
+
+NO_NUL = r"[^\x00]*"
 
 
 def text(limit: int, required: bool = True):
     """Text of at most LIMIT characters, stripped; required text has a non-blank character."""
-    pattern = r"\S" if required else None
+    pattern = f"^{NO_NUL}{NOT_BLANK[:-1]}\\x00]{NO_NUL}$" if required else f"^{NO_NUL}$"
     return Annotated[
-        str, StringConstraints(max_length=limit, pattern=pattern), AfterValidator(str.strip)
+        str,
+        StringConstraints(max_length=limit, pattern=pattern),
+        AfterValidator(_storable),
+        AfterValidator(_strip),
     ]
 
 
@@ -40,22 +76,63 @@ LongNote = text(10000)  # a task's progress, report, message or reason
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")]
 
 
-class _KnownUnits:
-    """The document lists the member units' codes, as loaded from the charter when it is asked."""
+class Known:
+    """A value one of a list the database holds (the member units' codes, the conveners'
+    usernames): the document lists them as an enum, and input is held to the same list."""
+
+    def __init__(self, name: str, values, message: str):
+        self.name, self.values, self.message = name, values, message
+
+    def current(self) -> list[str] | None:
+        """The allowed values, read once per request; None outside the app (no check)."""
+        if not has_app_context():
+            return None
+        cache = g.setdefault("known_values", {})
+        if self.name not in cache:
+            cache[self.name] = self.values()
+        return cache[self.name]
+
+    def __call__(self, value: str) -> str:
+        allowed = self.current()
+        if allowed is not None and value not in allowed:
+            raise ValueError(_(self.message))
+        return value
 
     def __get_pydantic_json_schema__(self, core_schema, handler):
         schema = handler(core_schema)
-        if has_app_context():
-            from meeting.charter.models import Charter
-
-            charter = Charter.current()
-            if charter is not None:
-                schema["enum"] = [unit.code for unit in charter.active_units]
+        if (allowed := self.current()) is not None:
+            schema["enum"] = allowed
         return schema
 
 
-UnitCode = Annotated[Code, _KnownUnits()]
-Username = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+def _unit_codes() -> list[str]:
+    from meeting.charter.models import Charter
+
+    charter = Charter.current()
+    return [unit.code for unit in charter.active_units] if charter else []
+
+
+def _requesters() -> list[str]:
+    from sqlalchemy import select
+
+    from meeting.accounts.models import User
+    from meeting.extensions import db
+    from workflows.meeting import REQUESTERS
+
+    query = select(User.username).where(User.role.in_(REQUESTERS), User.active).order_by(User.id)
+    return list(db.session.scalars(query))
+
+
+_UNITS = Known("units", _unit_codes, N_("Unknown unit."))
+_REQUESTERS = Known("requesters", _requesters, N_("Name the convener who asked for this meeting."))
+UnitCode = Annotated[Code, AfterValidator(_UNITS), _UNITS]
+Requester = Annotated[str, AfterValidator(_REQUESTERS), _REQUESTERS]
+
+Username = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=80, pattern=f"^{NO_NUL}$"),
+    AfterValidator(_storable),
+]
 
 
 # Dates of this millennium, month by month (far dates are typing mistakes); the pattern is the
@@ -120,5 +197,14 @@ Moment = Annotated[
 ]  # fmt: skip
 
 # Times in responses: ISO 8601 with the county's offset, as `meeting.timeutil.iso` writes them.
-Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
-DateText = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
+# A stored time or date is written as such when a resource is built from a row.
+Timestamp = Annotated[
+    str,
+    BeforeValidator(lambda v: iso(v) if isinstance(v, datetime) else v),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+DateText = Annotated[
+    str,
+    BeforeValidator(lambda v: v.isoformat() if isinstance(v, date) else v),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from meeting import signals
 from meeting.accounts.models import User
 from meeting.charter.rules import rules
-from meeting.contract import bodies, parse
+from meeting.contract import NotAnObject, bodies, parse
 from meeting.errors import (
     Forbidden,
     InvalidInput,
@@ -138,8 +138,10 @@ def invalid_transition(item: Item, user: User | None) -> InvalidTransition:
 def _clean_item_fields(data: dict, unit) -> dict:
     """The editable fields given in DATA, parsed (bodies.ItemFields); the duties cited must be
     the unit's own or the joint meeting's."""
-    given = parse(bodies.ItemFields, {k: v for k, v in data.items() if k != "version"},
-                  blank_is_absent=False)  # fmt: skip
+    text = (
+        data if isinstance(data, NotAnObject) else {k: v for k, v in data.items() if k != "version"}
+    )
+    given = parse(bodies.ItemFields, text, blank_is_absent=False)
     values = given.model_dump(include=given.model_fields_set, exclude_none=True)
     if "duty_refs" in values:
         citable = unit.citable_duty_refs()

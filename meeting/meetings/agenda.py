@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from meeting.accounts.models import User
 from meeting.charter.models import Charter
-from meeting.errors import InvalidInput, InvalidTransition, NotFound
+from meeting.errors import InvalidInput, InvalidTransition
 from meeting.extensions import db
 from meeting.items.models import Item
 from meeting.items.operations import fire_event
@@ -138,5 +138,6 @@ def open_meeting_of(item: Item) -> Meeting | None:
 def _entry(meeting: Meeting, item: Item) -> AgendaEntry:
     entry = next((e for e in meeting.agenda if e.item_id == item.id), None)
     if entry is None:
-        raise NotFound(_("This item is not on the meeting's agenda."))
+        raise InvalidTransition(_("This item is not on the meeting's agenda."),
+                                state=meeting.state, available_events=[])  # fmt: skip
     return entry

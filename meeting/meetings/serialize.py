@@ -11,7 +11,9 @@ from meeting.meetings.operations import available_events
 from meeting.timeutil import iso
 
 
-def meeting_json(meeting: Meeting, user: User, with_history: bool = True) -> resources.MeetingSummary:
+def meeting_json(
+    meeting: Meeting, user: User, with_history: bool = True
+) -> resources.MeetingSummary:
     body = {
         "id": meeting.id,
         "kind": meeting.kind,
@@ -56,10 +58,12 @@ def meeting_json(meeting: Meeting, user: User, with_history: bool = True) -> res
 
 
 def delegation_json(delegation: Delegation) -> resources.Delegation:
-    return resources.Delegation(**{
-        "id": delegation.id,
-        "delegator": delegation.delegator.username,
-        **delegation_fields(delegation),
-        "created_at": iso(delegation.created_at),
-        "revoked_at": iso(delegation.revoked_at),
-    })
+    return resources.Delegation(
+        **{
+            "id": delegation.id,
+            "delegator": delegation.delegator.username,
+            **delegation_fields(delegation),
+            "created_at": iso(delegation.created_at),
+            "revoked_at": iso(delegation.revoked_at),
+        }
+    )
