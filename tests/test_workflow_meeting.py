@@ -142,16 +142,12 @@ def test_the_registry_holds_the_three_kinds_of_domain_md():
         workflow.kind("plenary").schedules_items = False  # type: ignore[misc]
 
 
-def test_the_compatibility_names_derive_from_the_registry():
+def test_the_labels_derive_from_the_registry():
     registry = workflow.KINDS_REGISTRY
-    names = (workflow.KINDS, workflow.DECISIONS, workflow.AGENDA_STATES, workflow.AWAITING_STATE)
-    assert all(list(name) == list(registry) for name in names)
+    assert list(workflow.KINDS) == list(registry)
     for code, kind in registry.items():
         assert workflow.KINDS[code] == kind.label
-        assert workflow.DECISIONS[code] == kind.decisions
-        assert workflow.AGENDA_STATES[code] == kind.agenda_states
-        assert workflow.AWAITING_STATE[code] == kind.awaiting_state
-    assert workflow.kind(workflow.LIAISON_KIND).convened_by_office
+    assert workflow.kind("liaison").convened_by_office
     assert workflow.PLENARY_KIND in registry
 
 

@@ -69,12 +69,8 @@ def needs_requester(code: str) -> bool:
     return kind(code).needs_requester
 
 
-# Compatibility names, derived from the registry.
+# The kinds' labels, as the pages and the contract list them.
 KINDS = {code: k.label for code, k in KINDS_REGISTRY.items()}
-DECISIONS = {code: k.decisions for code, k in KINDS_REGISTRY.items()}
-AGENDA_STATES = {code: k.agenda_states for code, k in KINDS_REGISTRY.items()}
-AWAITING_STATE = {code: k.awaiting_state for code, k in KINDS_REGISTRY.items()}
-LIAISON_KIND = "liaison"
 
 STATES = {
     "planned": N_("Planned"),

@@ -24,12 +24,16 @@ from meeting.meetings.calendar import ics_response
 from meeting.meetings.delegations import create_delegation, revoke_delegation
 from meeting.meetings.minutes import docx_response
 from meeting.meetings.models import Delegation, Meeting
-from meeting.meetings.operations import fire_meeting_event, plan_meeting
+from meeting.meetings.operations import fire_meeting_event, may_record, plan_meeting
 from meeting.meetings.queries import meetings_query
 from meeting.meetings.receipts import acknowledge_minutes, update_minutes
 from meeting.meetings.serialize import delegation_json, meeting_json
+from workflows import meeting as meeting_workflow
 
 MEETING = {200: resources.Meeting}
+REQUESTER = "a liaison meeting's requested_by is the username of a convener"
+DECIDES = "; ".join(f"a {code} meeting decides {', '.join(k.decisions)}"
+                    for code, k in meeting_workflow.KINDS_REGISTRY.items())  # fmt: skip
 RECORD = (401, 403, 409, 422)  # the office's records on a meeting: who, state, fields
 
 
@@ -43,7 +47,7 @@ def list_meetings(args: MeetingQuery):
 @bp.post("/meetings")
 @operation("Plan a meeting (the office; a convener what they may convene)",
            body=bodies.MeetingPlanning, returns={201: resources.Meeting}, errors=WRITE,
-           rules=("ends_at is after starts_at",))  # fmt: skip
+           rules=("ends_at is after starts_at", REQUESTER))  # fmt: skip
 def plan(body: dict):
     return meeting_json(plan_meeting(current_user, body), current_user), 201
 
@@ -57,7 +61,7 @@ def show_meeting(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/events/<event>")
 @operation("Fire a meeting event (五(一), 五(三))", body=bodies.MEETING_EVENT_BODIES,
            body_by="event", returns=MEETING, errors=WRITE,
-           rules={"convene": ("a liaison meeting names its requester, if it has none yet",)})  # fmt: skip
+           rules={"convene": (REQUESTER + ", if it has none yet",)})  # fmt: skip
 def fire_meeting(meeting_id: int, event: str, body: dict):
     meeting = fire_meeting_event(meeting_or_404(meeting_id), event, current_user, body)
     return meeting_json(meeting, current_user)
@@ -67,7 +71,7 @@ def fire_meeting(meeting_id: int, event: str, body: dict):
 @operation("Put an item on the agenda (schedules it at a plenary or ad-hoc meeting)",
            body=bodies.AgendaEntry, returns=MEETING, errors=RECORD)  # fmt: skip
 def add_item(meeting_id: int, body: dict):
-    meeting = meeting_or_404(meeting_id)
+    meeting = office_may(meeting_id, "edit_agenda")
     entry = parse(bodies.AgendaEntry, body)
     add_to_agenda(meeting, visible_item(entry.item_id), current_user)
     return meeting_json(meeting, current_user)
@@ -78,7 +82,7 @@ def add_item(meeting_id: int, body: dict):
            returns=MEETING, errors=RECORD,
            rules=("item_ids name the meeting's agenda items, each once",))  # fmt: skip
 def reorder(meeting_id: int, body: dict):
-    meeting = meeting_or_404(meeting_id)
+    meeting = office_may(meeting_id, "edit_agenda")
     reorder_agenda(meeting, parse(bodies.AgendaOrder, body).item_ids, current_user)
     return meeting_json(meeting, current_user)
 
@@ -95,7 +99,7 @@ def remove_item(meeting_id: int, item_id: int):
 @operation("Record attendance per unit code", body=bodies.AttendanceMarks, returns=MEETING,
            errors=RECORD)  # fmt: skip
 def attendance(meeting_id: int, body: dict):
-    meeting = meeting_or_404(meeting_id)
+    meeting = office_may(meeting_id, "record_attendance")
     marks = parse(bodies.AttendanceMarks, body).model_dump()["attendance"]
     record_attendance(meeting, current_user, marks)
     return meeting_json(meeting, current_user)
@@ -103,9 +107,9 @@ def attendance(meeting_id: int, body: dict):
 
 @bp.post("/meetings/<int:meeting_id>/decisions")
 @operation("Record the meeting's decision on an agenda item", body=bodies.Decision,
-           returns=MEETING, errors=RECORD)  # fmt: skip
+           returns=MEETING, errors=RECORD, rules=(DECIDES,))  # fmt: skip
 def decide(meeting_id: int, body: dict):
-    meeting = meeting_or_404(meeting_id)
+    meeting = office_may(meeting_id, "record_decisions")
     decision = parse(bodies.Decision, body)
     item = visible_item(decision.item_id)
     record_decision(meeting, item, decision.decision, current_user, body)
@@ -116,7 +120,7 @@ def decide(meeting_id: int, body: dict):
 @operation("Edit the draft minutes (the office, once the session is closed)",
            body=bodies.MinutesEdit, returns=MEETING, errors=RECORD)  # fmt: skip
 def edit_minutes(meeting_id: int, body: dict):
-    meeting = meeting_or_404(meeting_id)
+    meeting = office_may(meeting_id, "edit_minutes")
     minutes = parse(bodies.MinutesEdit, body)
     update_minutes(meeting, current_user, minutes.text, minutes.version)
     return meeting_json(meeting, current_user)
@@ -172,6 +176,13 @@ def revoke(delegation_id: int):
         raise NotFound(_("There is no such page or record."))
     revoke_delegation(delegation, current_user, rules())
     return delegation_json(delegation)
+
+
+def office_may(meeting_id: int, record: str) -> Meeting:
+    """The meeting, once the caller may keep RECORD on it now (403, 409 before the body's 422)."""
+    meeting = meeting_or_404(meeting_id)
+    may_record(meeting, current_user, record)
+    return meeting
 
 
 def meeting_or_404(meeting_id: int) -> Meeting:

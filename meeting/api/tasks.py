@@ -13,7 +13,7 @@ from meeting.contract.queries import Query, TaskQuery
 from meeting.errors import NotFound
 from meeting.tasks import queries
 from meeting.tasks.deadlines import county_today
-from meeting.tasks.ledger import Filters, ledger_query, tasks_of_item
+from meeting.tasks.ledger import ledger_query, tasks_of_item
 from meeting.tasks.models import Task
 from meeting.tasks.operations import assign_task, fire_task_event
 from meeting.tasks.serialize import task_json
@@ -42,8 +42,7 @@ def assign(item_id: int, body: dict):
            returns={200: resources.Page[resources.TaskSummary]})  # fmt: skip
 def list_tasks(args: TaskQuery):
     today = county_today()
-    filters = Filters(**args.model_dump(exclude={"page", "per_page"}))
-    query = ledger_query(filters, today, rules(), current_user)
+    query = ledger_query(args, today, rules(), current_user)
     render = lambda t: task_json(t, current_user, today, with_history=False)  # noqa: E731
     return paginated(query, render, args)
 

@@ -6,12 +6,14 @@ InvalidInput with a translated message per field (our 422 `{"error": "invalid", 
 """
 
 from functools import cache
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from flask import g, has_request_context
 from flask_babel import gettext as _
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from meeting.contract.types import BLANKS
 from meeting.errors import InvalidInput
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -36,13 +38,27 @@ def parse(model: type[Model], data: Any, strict: bool | None = None,
     if strict is None:
         strict = has_request_context() and g.get("api_request", False)
     if isinstance(data, dict) and not strict:
-        known = getattr(model, "model_fields", None)
+        known = known_fields(model)
         data = {k: v for k, v in data.items() if (known is None or k in known)
                 and not (blank_is_absent and v in ("", None))}  # fmt: skip
     try:
         return adapter_for(model).validate_python(data, strict=strict)
     except ValidationError as error:
         raise InvalidInput(field_messages(error)) from None
+
+
+def known_fields(model) -> frozenset[str] | None:
+    """The field names MODEL takes: a model's own, or those of every model a union may pick."""
+    if hasattr(model, "model_fields"):
+        return frozenset(model.model_fields)
+    if hasattr(model, "__value__"):  # a named alias
+        return known_fields(model.__value__)
+    if get_origin(model) is Annotated:
+        return known_fields(get_args(model)[0])
+    if get_origin(model) in (Union, UnionType):
+        names = [n for n in map(known_fields, get_args(model)) if n is not None]
+        return frozenset().union(*names) if names else None
+    return None
 
 
 @cache
@@ -78,7 +94,16 @@ def message(detail: dict) -> str:
     kind, ctx = detail["type"], detail.get("ctx") or {}
     if kind == "missing":
         return _("Required.")
-    if kind in ("string_too_short", "string_pattern_mismatch"):
+    if kind == "string_pattern_mismatch":
+        value = detail.get("input")
+        if isinstance(value, str) and not value.strip(BLANKS):
+            return _("Required.")
+        return (
+            _("Must be text.")
+            if isinstance(value, str) and "\x00" in value
+            else _("Invalid value.")
+        )
+    if kind == "string_too_short":
         return _("Required.")
     if kind == "string_too_long":
         return _("At most %(n)d characters.", n=ctx["max_length"])

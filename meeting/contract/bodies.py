@@ -159,7 +159,7 @@ def _decision_body(decision: str):
     )
 
 
-DECISIONS = sorted({d for kinds in meeting_workflow.DECISIONS.values() for d in kinds})
+DECISIONS = sorted({d for k in meeting_workflow.KINDS_REGISTRY.values() for d in k.decisions})
 
 
 def _decision_tag(value) -> str | None:
@@ -221,7 +221,7 @@ OWN_STATUSES = tuple(s for s in meeting_workflow.ATTENDANCE if s != DEPUTY)
 
 class AttendanceMark(Body):
     status: Literal[OWN_STATUSES]
-    deputy_name: Literal[""] | None = None
+    deputy_name: text(50, required=False) | None = Field(None, description="Ignored")
 
 
 class DeputyMark(Body):
@@ -229,13 +229,27 @@ class DeputyMark(Body):
     deputy_name: text(50)
 
 
+def _mark_tag(value) -> str | None:
+    if isinstance(value, str):
+        return "tag:status"
+    status = value.get("status") if isinstance(value, dict) else getattr(value, "status", None)
+    if not isinstance(status, str) or status not in meeting_workflow.ATTENDANCE:
+        return None
+    return "tag:deputy" if status == DEPUTY else "tag:own"
+
+
+# A unit's attendance: a mark, or just its status when no deputy is to be named.
+Mark = TypeAliasType("Mark", Annotated[
+    Annotated[AttendanceMark, Tag("tag:own")] | Annotated[DeputyMark, Tag("tag:deputy")]
+    | Annotated[Literal[OWN_STATUSES], Tag("tag:status")],
+    Discriminator(_mark_tag, **choice_of("status", meeting_workflow.ATTENDANCE)),
+])  # fmt: skip
+
+
 class AttendanceMarks(Body):
     """Attendance per unit code: {"finance": {"status": "deputy", "deputy_name": "王"}}."""
 
-    attendance: Annotated[
-        dict[UnitCode, AttendanceMark | DeputyMark | Literal[OWN_STATUSES]],
-        Field(min_length=1, max_length=200, description="A mark, or just its status"),
-    ]
+    attendance: Annotated[dict[UnitCode, Mark], Field(min_length=1, max_length=200)]
 
 
 class MinutesEdit(Body):

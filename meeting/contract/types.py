@@ -3,6 +3,7 @@
 Each carries its JSON Schema, so what the OpenAPI document promises is what is checked.
 """
 
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated
 
@@ -73,15 +74,15 @@ def text(limit: int, required: bool = True):
 Title = text(200)
 Note = text(5000)  # a comment, reason, opinion or resolution on an agenda item
 LongNote = text(10000)  # a task's progress, report, message or reason
-Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9_-]+$")]
 
 
 class Known:
     """A value one of a list the database holds (the member units' codes, the conveners'
     usernames): the document lists them as an enum, and input is held to the same list."""
 
-    def __init__(self, name: str, values, message: str):
-        self.name, self.values, self.message = name, values, message
+    def __init__(self, name: str, values, message: str, listed: bool = True):
+        # LISTED: whether the document shows the values (people's usernames it does not).
+        self.name, self.values, self.message, self.listed = name, values, message, listed
 
     def current(self) -> list[str] | None:
         """The allowed values, read once per request; None outside the app (no check)."""
@@ -100,7 +101,7 @@ class Known:
 
     def __get_pydantic_json_schema__(self, core_schema, handler):
         schema = handler(core_schema)
-        if (allowed := self.current()) is not None:
+        if self.listed and (allowed := self.current()) is not None:
             schema["enum"] = allowed
         return schema
 
@@ -124,14 +125,20 @@ def _requesters() -> list[str]:
 
 
 _UNITS = Known("units", _unit_codes, N_("Unknown unit."))
-_REQUESTERS = Known("requesters", _requesters, N_("Name the convener who asked for this meeting."))
-UnitCode = Annotated[Code, AfterValidator(_UNITS), _UNITS]
-Requester = Annotated[str, AfterValidator(_REQUESTERS), _REQUESTERS]
+_REQUESTERS = Known("requesters", _requesters, N_("Name the convener who asked for this meeting."),
+                    listed=False)  # fmt: skip
+UnitCode = Annotated[
+    str, StringConstraints(min_length=1, max_length=64), AfterValidator(_UNITS), _UNITS
+]
 
 Username = Annotated[
     str,
     StringConstraints(min_length=1, max_length=80, pattern=f"^{NO_NUL}$"),
     AfterValidator(_storable),
+]
+# Not listed in the (public) document: usernames are people's sign-in names.
+Requester = Annotated[
+    Username, AfterValidator(_REQUESTERS), Field(description="The username of a convener")
 ]
 
 
@@ -139,8 +146,12 @@ Username = Annotated[
 # schema clients generate from, the validators what the server holds to.
 _DAY = (r"((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
         r"|02-(0[1-9]|1[0-9]|2[0-8]))")  # fmt: skip
-DATE_PATTERN = rf"^2[0-9]{{3}}-{_DAY}$"
-MOMENT_PATTERN = rf"^2[0-9]{{3}}-{_DAY}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])?$"
+_LEAP_DAY = r"(2[0-9](0[48]|[2468][048]|[13579][26])|2[048]00)-02-29"
+_DATE = rf"(2[0-9]{{3}}-{_DAY}|{_LEAP_DAY})"
+DATE_PATTERN = rf"^{_DATE}$"
+MOMENT_PATTERN = (
+    rf"^{_DATE}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])?$"
+)
 
 
 def _date_text(value):
@@ -148,7 +159,7 @@ def _date_text(value):
     if not isinstance(value, str):
         return value
     try:
-        if len(value) != 10:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
@@ -179,10 +190,13 @@ def _moment(value: datetime) -> datetime:
 
 
 def _moment_text(value):
-    """2026-12-01T09:30+08:00 as a time (JSON has no times: this is how strict input takes one)."""
+    """2026-12-01T09:30+08:00 as a time (JSON has no times: this is how strict input takes one),
+    written exactly as the document's pattern says."""
     if not isinstance(value, str):
         return value
     try:
+        if not re.fullmatch(MOMENT_PATTERN, value):
+            raise ValueError
         return datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(_("Use a time such as 2026-12-01T09:30+08:00.")) from None

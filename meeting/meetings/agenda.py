@@ -23,11 +23,12 @@ from workflows import meeting as workflow
 def add_to_agenda(meeting: Meeting, item: Item, user: User) -> AgendaEntry:
     """Put ITEM on MEETING's agenda; on a plenary or ad-hoc meeting this schedules it."""
     may_record(meeting, user, "edit_agenda")
-    if item.state not in workflow.AGENDA_STATES[meeting.kind]:
+    kind = workflow.kind(meeting.kind)
+    if item.state not in kind.agenda_states:
         raise InvalidTransition(
             _("A %(kind)s takes only items that are %(states)s; this one is %(state)s.",
-              kind=_(workflow.KINDS[meeting.kind]),
-              states="、".join(_(agenda_item.STATES[s]) for s in workflow.AGENDA_STATES[meeting.kind]),
+              kind=_(kind.label),
+              states="、".join(_(agenda_item.STATES[s]) for s in kind.agenda_states),
               state=_(agenda_item.STATES[item.state])),
             state=item.state,
             available_events=[],
@@ -41,7 +42,7 @@ def add_to_agenda(meeting: Meeting, item: Item, user: User) -> AgendaEntry:
     position = 1 + max((entry.position for entry in meeting.agenda), default=0)
     entry = AgendaEntry(meeting=meeting, item=item, position=position)
     db.session.add(entry)
-    if meeting.kind != workflow.LIAISON_KIND:
+    if kind.schedules_items:
         fire_event(item, "schedule", user, {"meeting_id": meeting.id, "version": item.version},
                    via=agenda_item.BY_MEETING)  # fmt: skip
     record_change(meeting, "add_item", meeting.state, user, {"item_id": item.id})
@@ -106,10 +107,9 @@ def record_decision(
     """Record the meeting's DECISION on ITEM by firing that agenda-item event."""
     may_record(meeting, user, "record_decisions")
     entry = _entry(meeting, item)
-    if decision not in workflow.DECISIONS[meeting.kind]:
-        raise InvalidInput(
-            {"decision": _("Choose one of: %(c)s.", c=", ".join(workflow.DECISIONS[meeting.kind]))}
-        )
+    decisions = workflow.kind(meeting.kind).decisions
+    if decision not in decisions:
+        raise InvalidInput({"decision": _("Choose one of: %(c)s.", c=", ".join(decisions))})
     if entry.decision is not None:
         raise InvalidTransition(
             _("This item already has a decision."), state=item.state, available_events=[]

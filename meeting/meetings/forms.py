@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from workflows.meeting import KINDS
+from workflows.meeting import KINDS, needs_requester
 
 
 class MeetingForm(FlaskForm):
@@ -21,6 +21,6 @@ class MeetingForm(FlaskForm):
             "starts_at": self.starts_at.data.isoformat(),  # county time, as typed
             "location": self.location.data or "",
         }
-        if self.requested_by.data:
+        if self.requested_by.data and self.kind.data in KINDS and needs_requester(self.kind.data):
             data["requested_by"] = self.requested_by.data
         return data

@@ -1,21 +1,22 @@
 """The supervision ledger 督办台账: tasks filtered and sorted, for the page, the API and Excel."""
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from meeting.accounts.models import User
 from meeting.charter.loader import unit_by_code
 from meeting.charter.models import Unit
-from meeting.errors import InvalidInput
 from meeting.items.models import Item
 from meeting.tasks.models import Task
 from meeting.tasks.queries import involves, visible_to
 from meeting.timeutil import day_start_utc
 from workflows import task as workflow
+
+if TYPE_CHECKING:  # the query string's model; meeting.contract reads this module's SORTS
+    from meeting.contract.queries import TaskQuery
 
 SORTS = {
     "deadline": (Task.deadline.asc(), Task.id.asc()),
@@ -26,49 +27,9 @@ SORTS = {
 }
 
 
-@dataclass
-class Filters:
-    unit: str | None = None  # lead or responsible
-    state: str | None = None
-    warning: str | None = None  # none / yellow / red / dark_red
-    overdue: bool = False
-    due_within: int | None = None
-    meeting: int | None = None
-    year: int | None = None
-    sort: str = "deadline"
-
-    @classmethod
-    def from_args(cls, args) -> "Filters":
-        """Read the filters from a query string, refusing bad values with 422."""
-        errors = {}
-        filters = cls(unit=args.get("unit") or None, state=args.get("state") or None,
-                      warning=args.get("warning") or None, sort=args.get("sort") or "deadline",
-                      overdue=args.get("overdue") in ("true", "1", "on"))  # fmt: skip
-        if filters.unit and unit_by_code(filters.unit) is None:
-            errors["unit"] = _("Unknown unit.")
-        if filters.state and filters.state not in workflow.STATES:
-            errors["state"] = _("Choose one of: %(c)s.", c=", ".join(workflow.STATES))
-        if filters.warning and filters.warning not in workflow.WARNINGS:
-            errors["warning"] = _("Choose one of: %(c)s.", c=", ".join(workflow.WARNINGS))
-        if filters.sort not in SORTS:
-            errors["sort"] = _("Choose one of: %(c)s.", c=", ".join(SORTS))
-        for name, upper in (("due_within", 3650), ("meeting", 2**31), ("year", 9998)):
-            raw = str(args.get(name) or "")
-            if not raw:
-                continue
-            if not (raw.isascii() and raw.isdigit() and 0 <= int(raw) <= upper):
-                errors[name] = _("A whole number from 0 to %(n)d.", n=upper)
-            else:
-                setattr(filters, name, int(raw))
-        if filters.year == 0:
-            errors["year"] = _("A whole number from 0 to %(n)d.", n=9998)
-        if errors:
-            raise InvalidInput(errors)
-        return filters
-
-
-def ledger_query(filters: Filters, today: date, rules: dict, viewer: User) -> Select:
-    """Tasks matching FILTERS as of TODAY; a liaison sees only tasks of their own unit."""
+def ledger_query(filters: "TaskQuery", today: date, rules: dict, viewer: User) -> Select:
+    """Tasks matching FILTERS (the ledger's query string, meeting.contract.queries.TaskQuery)
+    as of TODAY; a liaison sees only tasks of their own unit."""
     query = (
         select(Task)
         .join(Unit, Task.lead_unit_id == Unit.id)

@@ -11,16 +11,18 @@ from sqlalchemy import select
 from meeting.accounts.permissions import roles_required, signed_in
 from meeting.charter.models import Charter
 from meeting.charter.rules import rules
+from meeting.contract import parse
+from meeting.contract.queries import TaskQuery
 from meeting.errors import InvalidInput, WorkflowError
 from meeting.extensions import db
 from meeting.history import history_of
 from meeting.items.models import Item
 from meeting.items.operations import can_view
-from meeting.pages import attempt
+from meeting.pages import attempt, describe
 from meeting.tasks import bulletins as bulletin_ops
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.export import ledger_xlsx
-from meeting.tasks.ledger import Filters, ledger_query
+from meeting.tasks.ledger import ledger_query
 from meeting.tasks.models import Bulletin, ProgressReport, Task
 from meeting.tasks.operations import (
     UPLOAD_FOLDER,
@@ -215,9 +217,11 @@ def _visible_or_404(task_id: int) -> Task:
     return visible_task(task_id, current_user) or abort(404)
 
 
-def _filters_or_defaults() -> Filters:
+def _filters_or_defaults() -> TaskQuery:
+    """The ledger's filters from the query string, as the API reads them; bad ones are said and
+    dropped."""
     try:
-        return Filters.from_args(request.args)
+        return parse(TaskQuery, request.args.to_dict())
     except InvalidInput as error:
-        flash("; ".join(error.fields.values()), "warning")
-        return Filters()
+        flash(describe(error.fields), "warning")
+        return TaskQuery()
