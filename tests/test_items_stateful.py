@@ -83,7 +83,7 @@ def test_random_events_keep_the_invariants(app, api):
                 elif event != "schedule" and item.state == "scheduled":
                     meeting = db.session.get(Meeting, item.meeting_id)
                     if event == "unschedule":
-                        remove_from_agenda(meeting, item, office)
+                        remove_from_agenda(meeting, item.id, office)
                     else:
                         fire_meeting_event(meeting, "open", office, {"version": meeting.version})
                         record_decision(

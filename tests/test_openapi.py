@@ -71,3 +71,9 @@ def test_responses_declare_the_fields_the_serializers_send(client):
     assert schemas["Task"]["properties"]["warning"]["enum"] == list(task.WARNINGS)
     # The error's state is any workflow's: items, meetings and tasks answer with their own.
     assert "enum" not in schemas["Error"]["properties"]["state"].get("anyOf", [{}])[0]
+
+
+def test_the_item_body_takes_exactly_the_fields_the_workflow_lets_a_proposer_edit():
+    from meeting.contract.bodies import ItemFields
+
+    assert set(ItemFields.model_fields) == set(agenda_item.EDITABLE_FIELDS)

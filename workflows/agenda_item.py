@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from workflows import machine
 from workflows.i18n import N_
-from workflows.machine import build_machine
+from workflows.machine import Transition, build_machine
 from workflows.roles import LIAISON, OFFICE
 
 STATES = {
@@ -41,11 +41,7 @@ EDITABLE_FIELDS = ("title", "background", "proposal", "category", "duty_refs")
 
 
 @dataclass(frozen=True)
-class Event:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    dest: str
+class Event(Transition):
     roles: frozenset[str] | str
     carries: tuple[str, ...] = ()  # required fields
     optional: tuple[str, ...] = ()

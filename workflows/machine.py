@@ -1,6 +1,19 @@
 """One shared `transitions` machine per workflow, built from the workflow's own tables."""
 
+from dataclasses import dataclass
+
 from transitions import Machine
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of a workflow's event table: the event, its label, and the states it moves
+    between. Each workflow's Event adds who may fire it and what it carries."""
+
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    dest: str | None  # None: an in-place event, which changes no state
 
 
 def build_machine(states: dict, events: dict) -> Machine:

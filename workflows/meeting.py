@@ -13,7 +13,7 @@ from datetime import date
 
 from workflows import machine
 from workflows.i18n import N_
-from workflows.machine import build_machine
+from workflows.machine import Transition, build_machine
 from workflows.roles import CONVENER, GENERAL_CONVENER, OFFICE
 
 
@@ -89,11 +89,7 @@ REQUESTERS = frozenset({CONVENER, GENERAL_CONVENER})
 
 
 @dataclass(frozen=True)
-class Event:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    dest: str
+class Event(Transition):
     carries: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     irreversible: bool = False

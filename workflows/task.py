@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from workflows import machine
 from workflows.i18n import N_
-from workflows.machine import build_machine
+from workflows.machine import Transition, build_machine
 from workflows.roles import LIAISON
 from workflows.roles import OFFICE as OFFICE_ROLE
 
@@ -31,11 +31,7 @@ LEAD, ASSIGNED_UNITS, OFFICE_ONLY = "lead", "assigned_units", "office"
 
 
 @dataclass(frozen=True)
-class Event:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    dest: str | None  # None: an in-place event
+class Event(Transition):
     who: str
     carries: tuple[str, ...] = ()
     irreversible: bool = False

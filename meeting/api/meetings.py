@@ -91,7 +91,7 @@ def reorder(meeting_id: int, body: dict):
 @operation("Take an item off the agenda", returns=MEETING, errors=RECORD)
 def remove_item(meeting_id: int, item_id: int):
     meeting = meeting_or_404(meeting_id)
-    remove_from_agenda(meeting, visible_item(item_id), current_user)
+    remove_from_agenda(meeting, item_id, current_user)  # an item not on it: 409, whichever
     return meeting_json(meeting, current_user)
 
 

@@ -49,9 +49,11 @@ def add_to_agenda(meeting: Meeting, item: Item, user: User) -> AgendaEntry:
     return entry
 
 
-def remove_from_agenda(meeting: Meeting, item: Item, user: User) -> None:
+def remove_from_agenda(meeting: Meeting, item_id: int, user: User) -> None:
+    """Take the item ITEM_ID off MEETING's agenda (refused if it is not on it)."""
     may_record(meeting, user, "edit_agenda")
-    entry = _entry(meeting, item)
+    entry = _entry(meeting, item_id)
+    item = entry.item
     meeting.agenda.remove(entry)
     if item.state == "scheduled":
         fire_event(item, "unschedule", user, {"meeting_id": meeting.id, "version": item.version},
@@ -106,7 +108,7 @@ def record_decision(
 ) -> AgendaEntry:
     """Record the meeting's DECISION on ITEM by firing that agenda-item event."""
     may_record(meeting, user, "record_decisions")
-    entry = _entry(meeting, item)
+    entry = _entry(meeting, item.id)
     decisions = workflow.kind(meeting.kind).decisions
     if decision not in decisions:
         raise InvalidInput({"decision": _("Choose one of: %(c)s.", c=", ".join(decisions))})
@@ -135,8 +137,8 @@ def open_meeting_of(item: Item) -> Meeting | None:
     return next((m for m in candidates if workflow.awaits_decision(m.kind, None, item.state)), None)
 
 
-def _entry(meeting: Meeting, item: Item) -> AgendaEntry:
-    entry = next((e for e in meeting.agenda if e.item_id == item.id), None)
+def _entry(meeting: Meeting, item_id: int) -> AgendaEntry:
+    entry = next((e for e in meeting.agenda if e.item_id == item_id), None)
     if entry is None:
         raise InvalidTransition(_("This item is not on the meeting's agenda."),
                                 state=meeting.state, available_events=[])  # fmt: skip

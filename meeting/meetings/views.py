@@ -161,9 +161,10 @@ def add_item(meeting_id: int):
 @signed_in
 def remove_item(meeting_id: int, item_id: int):
     meeting = _meeting_or_404(meeting_id)
-    item = db.session.get(Item, item_id) or abort(404)
     return _act(
-        meeting, lambda: remove_from_agenda(meeting, item, current_user), _("Taken off the agenda.")
+        meeting,
+        lambda: remove_from_agenda(meeting, item_id, current_user),
+        _("Taken off the agenda."),
     )
 
 
