@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from openapi_spec_validator import validate
 
 from workflows import agenda_item, task
@@ -77,3 +78,42 @@ def test_the_item_body_takes_exactly_the_fields_the_workflow_lets_a_proposer_edi
     from meeting.contract.bodies import ItemFields
 
     assert set(ItemFields.model_fields) == set(agenda_item.EDITABLE_FIELDS)
+
+
+def test_field_messages_come_in_the_requests_language(app, api):
+    body = {"title": 5, "duty_refs": "四(九)", "category": "nope", "extra": 1}
+    chinese = api.post("/api/v1/items", as_="liaison-edu", json=body,
+                       headers={"Accept-Language": "zh-CN"})  # fmt: skip
+    english = api.post("/api/v1/items", as_="liaison-edu", json=body,
+                       headers={"Accept-Language": "en"})  # fmt: skip
+    assert chinese.status_code == english.status_code == 422
+    assert english.json["fields"] == {
+        "title": "Must be text.",
+        "duty_refs": "Must be a list.",
+        "category": "Choose one of: policy_measure, annual_plan, coordination, other.",
+        "extra": "Unknown field.",
+    }
+    assert chinese.json["fields"]["title"] == "应为文本。"
+    assert chinese.json["fields"]["extra"] == "未知字段。"
+    assert all(not message.isascii() for message in chinese.json["fields"].values())
+
+
+def test_a_strict_api_and_a_lenient_form_read_the_same_model(app):
+    """The API refuses "10" for a number; a page's form, all text, sends just that."""
+    from flask import g
+
+    from meeting.contract import bodies, parse
+    from meeting.errors import InvalidInput
+
+    form = {"lead_unit": "education-sports", "description": "x", "working_days": "10",
+            "deadline": "", "csrf_token": "t"}  # fmt: skip
+    with app.test_request_context("/items/1/tasks/new"):
+        assert parse(bodies.TaskAssignment, form).working_days == 10
+    with app.test_request_context("/api/v1/items/1/tasks"):
+        g.api_request = True
+        with pytest.raises(InvalidInput) as refused:
+            parse(
+                bodies.TaskAssignment,
+                {k: form[k] for k in ("lead_unit", "description", "working_days")},
+            )
+    assert refused.value.fields == {"working_days": "应为整数。"}
