@@ -57,9 +57,10 @@ def document() -> dict:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for concrete, body, rules in _bodies(path, spec):
                 params = [_path_parameter(rule, name) for name in _names(concrete)]
-                paths.setdefault(concrete, {})[method.lower()] = _operation(
-                    spec, params, body, rules, components
-                )
+                described = _operation(spec, params, body, rules, components)
+                described["operationId"] = _operation_id(rule.endpoint, path, concrete)
+                paths.setdefault(concrete, {})[method.lower()] = described
+    _link_created_resources(paths)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -77,6 +78,36 @@ def document() -> dict:
             "schemas": components.schemas,
         },
     }
+
+
+# The id a created resource of each kind gives the operations on it.
+CREATED_IDS = {"Item": "item_id", "Meeting": "meeting_id", "Task": "task_id",
+               "Delegation": "delegation_id"}  # fmt: skip
+
+
+def _operation_id(endpoint: str, path: str, concrete: str) -> str:
+    name = endpoint.removeprefix(f"{bp.name}.")
+    return name if path == concrete else f"{name}_{concrete.rsplit('/', 1)[1]}"
+
+
+def _link_created_resources(paths: dict) -> None:
+    """OpenAPI links: what a 201 creates is what the operations taking its id act on."""
+    for operations in paths.values():
+        for creating in operations.values():
+            created = creating["responses"].get("201", {}).get("content", {})
+            ref = created.get("application/json", {}).get("schema", {}).get("$ref", "")
+            id_name = CREATED_IDS.get(ref.rsplit("/", 1)[-1])
+            if id_name is None:
+                continue
+            creating["responses"]["201"]["links"] = {
+                target["operationId"]: {
+                    "operationId": target["operationId"],
+                    "parameters": {id_name: "$response.body#/id"},
+                }
+                for path, targets in paths.items()
+                if _names(path) == [id_name]
+                for target in targets.values()
+            }
 
 
 def _bodies(path: str, spec: Operation):
