@@ -10,7 +10,7 @@ MAX_ID = 2**31 - 1  # PostgreSQL's integer
 
 
 def init_app(app: Flask) -> None:
-    from meeting import cli, database, errors, history, i18n, timeutil  # noqa: F401 (models)
+    from meeting import cli, database, errors, history, i18n, security, timeutil  # noqa: F401
     from meeting.accounts import views as accounts_views
     from meeting.accounts.models import User
     from meeting.api import bp as api_bp
@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     bootstrap.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
 
     login_manager.init_app(app)
@@ -49,9 +50,14 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user and user.active else None
+    def load_user(session_id: str):
+        """The signed-in user, while their account is active and the session is current."""
+        user_id, _, version = session_id.partition(".")
+        if not (user_id.isdigit() and version.isdigit()) or int(user_id) > MAX_ID:
+            return None
+        user = db.session.get(User, int(user_id))
+        current = user is not None and user.active and user.session_version == int(version)
+        return user if current else None
 
     @app.url_value_preprocessor
     def ids_in_range(_endpoint, values):

@@ -3,7 +3,7 @@
 import pytest
 
 from app import create_app
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Auth
 
 
 def test_sign_in_lands_on_home_with_role_and_unit(client, auth):
@@ -196,3 +196,50 @@ def test_change_password(app, client, auth):
     auth.logout()
     assert auth.login("liaison-edu").status_code == 401
     assert auth.login("liaison-edu", "brand-new-pw").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("new", "said"),
+    [
+        ("12345678", "不能全是数字"),
+        ("woaini1314", "过于常见"),
+        ("liaison-edu-2026", "与用户名过于相似"),
+    ],
+)
+def test_a_weak_new_password_is_refused_and_nothing_changes(app, client, auth, new, said):
+    auth.login("liaison-edu")
+    refused = client.post(
+        "/account/password", data={"current": PASSWORD, "new": new, "repeat": new}
+    )
+    assert refused.status_code == 422 and said in refused.get_data(as_text=True)
+    auth.logout()
+    assert auth.login("liaison-edu", new).status_code == 401
+    assert auth.login("liaison-edu").status_code == 302
+
+
+def test_the_shell_refuses_a_numeric_password(app, runner):
+    result = runner.invoke(
+        args=["users", "create", "clerk", "--role", "office", "--password", "12345678"]
+    )
+    assert result.exit_code == 2 and "only digits" in result.output
+
+
+def test_signing_out_ends_the_session_even_for_a_copy_of_its_cookie(app, client, auth):
+    auth.login("office")
+    copied = client.get_cookie("session").value
+    assert client.get("/").status_code == 200
+    auth.logout()
+    client.set_cookie("session", copied)  # someone kept the cookie from before
+    assert client.get("/").status_code == 302
+
+
+def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, client, auth):
+    other = app.test_client()
+    Auth(other).login("liaison-edu")
+    assert other.get("/").status_code == 200
+    auth.login("liaison-edu")
+    changed = client.post("/account/password",
+                          data={"current": PASSWORD, "new": "brand-new-pw", "repeat": "brand-new-pw"})  # fmt: skip
+    assert changed.status_code == 302
+    assert client.get("/").status_code == 200  # this one goes on
+    assert other.get("/").status_code == 302  # the other device is signed out

@@ -77,3 +77,14 @@ def test_api_errors_are_json_in_the_requested_language(app, api):
     assert response.json["error"] == "not_found"
     english = api.get("/api/v1/nothing-here", as_="office", headers={"Accept-Language": "en"})
     assert english.json["message"] == "There is no such page or record."
+
+
+@pytest.mark.parametrize("path", ["/login", "/api/v1/openapi.json", "/api/v1/items"])
+def test_every_answer_forbids_framing_inline_script_and_sniffing(app, client, path):
+    headers = client.get(path).headers
+    policy = headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"

@@ -239,3 +239,35 @@ def test_the_scheduler_process_survives_a_restart_without_resending(app, databas
             lambda: (tmp_path / "log").read_text().count("executed successfully") >= runs + 3, log
         )
     assert notifications() == sent
+
+
+def test_a_long_title_with_line_breaks_goes_through_submit_reminders_and_mail(app, api):
+    """A title of the full 200 characters, broken over two lines: the notifications built from
+    it (a prefix and the title) are cut to their column and made one line, on either database,
+    and mail subjects carry no line break."""
+    from meeting.notifications.mail import OutboxMail
+
+    app.config.update(MAIL_ENABLED=True)
+    with app.app_context():
+        user("office").email = "office@fugu.example"
+        user("liaison-edu").email = "edu@fugu.example"
+        db.session.commit()
+    title = "甲" * 100 + "\r\n" + "乙" * 98
+    draft = api.post("/api/v1/items", as_="liaison-edu", json={"title": title})
+    assert draft.status_code == 201 and draft.json["title"] == title
+    item_id = draft.json["id"]
+    submitted = api.post(f"/api/v1/items/{item_id}/events/submit", as_="liaison-edu",
+                         json={"version": 1, "background": "背景", "proposal": "建议",
+                               "duty_refs": ["四(九)"]})  # fmt: skip
+    assert submitted.status_code == 200, submitted.json
+    task_item = make_item(app, "adopted", title=title)
+    make_task(app, "in_progress", item_id=task_item, deadline="2099-03-10")
+    run_tick(app, "2099-03-11 09:00")
+
+    with app.app_context():
+        titles = db.session.scalars(select(Notification.title)).all()
+        subjects = db.session.scalars(select(OutboxMail.subject)).all()
+    assert titles and subjects
+    assert all(len(t) <= 200 and "\n" not in t and "\r" not in t for t in titles)
+    assert any(t.endswith("…") for t in titles)  # a prefixed title was cut, not refused
+    assert all("\n" not in s and "\r" not in s for s in subjects)

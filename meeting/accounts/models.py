@@ -34,8 +34,19 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime]
     # The secret in the user's calendar feed URL (calendar programs cannot send a token).
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Part of every signed-in session's id: counting it up ends all sessions signed in before
+    # (sign-out, a password change), even copies of an old cookie.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     unit: Mapped[Unit | None] = relationship()
+
+    def get_id(self) -> str:
+        """The session's id of this user (Flask-Login): the user and the session version."""
+        return f"{self.id}.{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Sign the user out everywhere: every session id issued so far stops matching."""
+        self.session_version += 1
 
     @property
     def is_active(self) -> bool:

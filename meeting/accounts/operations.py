@@ -8,11 +8,13 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from meeting.accounts.models import ApiToken, LoginAttempt, User
+from meeting.accounts.passwords import password_problem
 from meeting.charter.loader import unit_by_code
 from meeting.extensions import db
 from meeting.timeutil import utcnow
@@ -37,8 +39,10 @@ def create_user(
         raise AccountError("username must be 1–64 characters without spaces")
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; use one of: {' '.join(ROLES)}")
-    if len(password) < 8:
-        raise AccountError("password must be at least 8 characters")
+    with force_locale("en"):  # the shell's other messages are English too
+        problem = password_problem(password, username)
+    if problem:
+        raise AccountError(problem)
     if email is not None and ("@" not in email or len(email) > 200):
         raise AccountError(f"{email!r} is not an e-mail address")
     if db.session.scalar(select(User.id).where(User.username == username)):
@@ -70,11 +74,12 @@ def change_password(user: User, current: str, new: str) -> None:
     """Let USER replace their password, knowing the current one."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError(_("The current password is wrong."))
-    if len(new) < 8:
-        raise AccountError(_("The new password must be at least 8 characters."))
+    if problem := password_problem(new, user.username):
+        raise AccountError(problem)
     user.password_hash = generate_password_hash(
         new, method=current_app.config["PASSWORD_HASH_METHOD"]
     )
+    user.end_sessions()  # the caller signs the current session in again
 
 
 def issue_token(username: str) -> str:

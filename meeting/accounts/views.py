@@ -46,6 +46,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        current_user.end_sessions()  # a copy of this session's cookie no longer signs anyone in
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("accounts.login"))
@@ -71,6 +73,7 @@ def password():
         except AccountError as error:
             form.current.errors = [str(error)]
         else:
+            login_user(current_user._get_current_object())  # this session goes on; others end
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.home"))
     return render_template("accounts/password.html", form=form), 422 if form.errors else 200

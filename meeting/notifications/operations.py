@@ -11,10 +11,25 @@ from meeting.notifications.models import Notification
 from meeting.timeutil import utcnow
 from workflows.roles import LIAISON
 
+TITLE_LIMIT = Notification.title.type.length
+SUBJECT_LIMIT = OutboxMail.subject.type.length
+
+
+def one_line(text: str, limit: int) -> str:
+    """TEXT on one line (an item's title may hold line breaks; a mail header may not), cut
+    with an ellipsis to LIMIT characters, so a long title never overflows the column."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
 
 def notify(users, kind: str, title: str, body: str = "", link: str = "") -> int:
-    """Add one notification per distinct active user; return how many."""
+    """Add one notification per distinct active user; return how many.
+
+    The title is built from people's text (an item's title after a prefix): it is made one
+    line and cut to fit here, where every notification passes.
+    """
     now = utcnow()
+    title = one_line(title, TITLE_LIMIT)
     seen = set()
     mail = current_app.config["MAIL_ENABLED"]
     for user in users:
@@ -28,7 +43,8 @@ def notify(users, kind: str, title: str, body: str = "", link: str = "") -> int:
         if mail and user.email:
             text = f"{body}\n\n{current_app.config['PUBLIC_URL'].rstrip('/')}{link}".strip()
             db.session.add(OutboxMail(notification=notification, to_address=user.email,
-                                      subject=f"[联席] {title}", body=text, created_at=now))  # fmt: skip
+                                      subject=one_line(f"[联席] {title}", SUBJECT_LIMIT), body=text,
+                                      created_at=now))  # fmt: skip
     return len(seen)
 
 
