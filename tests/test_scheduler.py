@@ -271,3 +271,38 @@ def test_a_long_title_with_line_breaks_goes_through_submit_reminders_and_mail(ap
     assert all(len(t) <= 200 and "\n" not in t and "\r" not in t for t in titles)
     assert any(t.endswith("…") for t in titles)  # a prefixed title was cut, not refused
     assert all("\n" not in s and "\r" not in s for s in subjects)
+
+
+def test_one_bad_mail_address_stops_no_other_mail(app):
+    """A header that cannot be written (an address with a line break) is recorded on that
+    message; the others go out in the same run."""
+    from meeting.notifications.mail import OutboxMail, send_pending
+    from meeting.notifications.operations import notify
+
+    class Inbox:
+        def __init__(self):
+            self.recipients = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.recipients.extend(envelope.rcpt_tos)
+            return "250 OK"
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        app.config.update(MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        with app.app_context():
+            user("office").email = "office@fugu.example\nBcc: someone@elsewhere.example"
+            user("liaison-edu").email = "edu@fugu.example"
+            notify([user("office"), user("liaison-edu")], "test", "通知", "正文", "/")
+            db.session.commit()
+            sent = send_pending(datetime(2026, 12, 1, 1, 0))
+            db.session.commit()
+            mails = {m.to_address: m for m in db.session.scalars(select(OutboxMail))}
+            bad, good = mails[user("office").email], mails["edu@fugu.example"]
+            assert sent == 1 and good.sent_at is not None
+            assert bad.sent_at is None and "ValueError" in bad.last_error
+    finally:
+        controller.stop()
+    assert inbox.recipients == ["edu@fugu.example"]

@@ -61,8 +61,9 @@ def send_pending(now: datetime) -> int:
         mail = db.session.get(OutboxMail, mail_id)
         try:
             _send(mail, config)
-        except (OSError, smtplib.SMTPException) as error:
-            mail.claimed_at, mail.last_error = None, str(error)[:500]
+        except Exception as error:  # one bad message (server down, a bad address) stops no other
+            current_app.logger.warning("Mail %s not sent: %s", mail_id, error)
+            mail.claimed_at, mail.last_error = None, f"{type(error).__name__}: {error}"[:500]
         else:
             mail.sent_at, mail.last_error = now, None
             sent += 1

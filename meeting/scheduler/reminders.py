@@ -2,8 +2,9 @@
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import String, UniqueConstraint, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from meeting.extensions import db
@@ -41,6 +42,10 @@ def remind_once(key: tuple[str, str, str], users, kind: str, title: str, body: s
                                     recipients=count))  # fmt: skip
             db.session.flush()
     except IntegrityError:
+        return False  # another process sent it
+    except SQLAlchemyError:
+        # One reminder the database refuses must not cost the county every other one.
+        current_app.logger.exception("Reminder %s not sent", key)
         return False
     return True
 
