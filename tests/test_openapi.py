@@ -71,7 +71,8 @@ def test_responses_declare_the_fields_the_serializers_send(client):
     assert {"extension_request", "warning"} <= set(schemas["Task"]["required"])
     assert schemas["Task"]["properties"]["warning"]["enum"] == list(task.WARNINGS)
     # The error's state is any workflow's: items, meetings and tasks answer with their own.
-    assert "enum" not in schemas["Error"]["properties"]["state"].get("anyOf", [{}])[0]
+    state = schemas["Error"]["properties"]["state"]
+    assert "enum" not in str(state) and {"type": "string"} in state["anyOf"]
 
 
 def test_the_item_body_takes_exactly_the_fields_the_workflow_lets_a_proposer_edit():

@@ -134,29 +134,35 @@ def test_two_ticks_at_the_same_time_send_once(app):
     assert kinds(app, "convener").count("task_escalated") == 1
 
 
-def test_email_goes_through_smtp_with_a_chinese_subject(app):
-    class Inbox:
-        def __init__(self):
-            self.messages = []
+class Inbox:
+    """An SMTP server on loopback (aiosmtpd) that keeps what it receives."""
 
-        async def handle_DATA(self, server, session, envelope):
-            self.messages.append((envelope.rcpt_tos, envelope.content))
-            return "250 OK"
+    def __init__(self):
+        self.messages = []  # (recipients, raw message)
 
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.rcpt_tos, envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox(app):
+    """A running Inbox, with the app's mail pointed at it."""
+    received, port = Inbox(), free_port()
+    controller = Controller(received, hostname="127.0.0.1", port=port)
     controller.start()
-    try:
-        app.config.update(MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-        with app.app_context():
-            user("liaison-edu").email = "edu@fugu.example"
-            db.session.commit()
-        make_task(app, "in_progress", deadline="2099-03-10")
-        run_tick(app, "2099-03-11 09:00")
-        run_tick(app, "2099-03-12 09:00")  # nothing new, nothing resent
-    finally:
-        controller.stop()
+    app.config.update(MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield received
+    controller.stop()
+
+
+def test_email_goes_through_smtp_with_a_chinese_subject(app, inbox):
+    with app.app_context():
+        user("liaison-edu").email = "edu@fugu.example"
+        db.session.commit()
+    make_task(app, "in_progress", deadline="2099-03-10")
+    run_tick(app, "2099-03-11 09:00")
+    run_tick(app, "2099-03-12 09:00")  # nothing new, nothing resent
     to_edu = [m for rcpts, m in inbox.messages if rcpts == ["edu@fugu.example"]]
     subjects = [str(make_header(decode_header(message_from_bytes(m)["Subject"]))) for m in to_edu]
     assert subjects[-2:] == [
@@ -273,36 +279,21 @@ def test_a_long_title_with_line_breaks_goes_through_submit_reminders_and_mail(ap
     assert all("\n" not in s and "\r" not in s for s in subjects)
 
 
-def test_one_bad_mail_address_stops_no_other_mail(app):
+def test_one_bad_mail_address_stops_no_other_mail(app, inbox):
     """A header that cannot be written (an address with a line break) is recorded on that
     message; the others go out in the same run."""
     from meeting.notifications.mail import OutboxMail, send_pending
     from meeting.notifications.operations import notify
 
-    class Inbox:
-        def __init__(self):
-            self.recipients = []
-
-        async def handle_DATA(self, server, session, envelope):
-            self.recipients.extend(envelope.rcpt_tos)
-            return "250 OK"
-
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        app.config.update(MAIL_ENABLED=True, MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-        with app.app_context():
-            user("office").email = "office@fugu.example\nBcc: someone@elsewhere.example"
-            user("liaison-edu").email = "edu@fugu.example"
-            notify([user("office"), user("liaison-edu")], "test", "通知", "正文", "/")
-            db.session.commit()
-            sent = send_pending(datetime(2026, 12, 1, 1, 0))
-            db.session.commit()
-            mails = {m.to_address: m for m in db.session.scalars(select(OutboxMail))}
-            bad, good = mails[user("office").email], mails["edu@fugu.example"]
-            assert sent == 1 and good.sent_at is not None
-            assert bad.sent_at is None and "ValueError" in bad.last_error
-    finally:
-        controller.stop()
-    assert inbox.recipients == ["edu@fugu.example"]
+    with app.app_context():
+        user("office").email = "office@fugu.example\nBcc: someone@elsewhere.example"
+        user("liaison-edu").email = "edu@fugu.example"
+        notify([user("office"), user("liaison-edu")], "test", "通知", "正文", "/")
+        db.session.commit()
+        sent = send_pending(datetime(2026, 12, 1, 1, 0))
+        db.session.commit()
+        mails = {m.to_address: m for m in db.session.scalars(select(OutboxMail))}
+        bad, good = mails[user("office").email], mails["edu@fugu.example"]
+        assert sent == 1 and good.sent_at is not None
+        assert bad.sent_at is None and "ValueError" in bad.last_error
+    assert [recipients for recipients, _ in inbox.messages] == [["edu@fugu.example"]]

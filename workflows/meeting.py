@@ -136,6 +136,8 @@ ATTENDANCE = {
     "absent": N_("Absent"),
     "deputy": N_("Sent a deputy"),
 }
+# A unit that sent someone in its leader's place names them (五(三): attendance is recorded).
+NAMED_ATTENDANCE = "deputy"
 
 MACHINE = build_machine(STATES, EVENTS)
 

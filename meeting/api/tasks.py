@@ -1,5 +1,7 @@
 """Tasks: /api/v1/items/{id}/tasks, /api/v1/tasks… (API.md); bulletins."""
 
+from functools import partial
+
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,7 +27,7 @@ from meeting.tasks.serialize import task_json
 def item_tasks(item_id: int, args: Query):
     item = visible_item(item_id)
     today = county_today()
-    render = lambda t: task_json(t, current_user, today, with_history=False)  # noqa: E731
+    render = partial(task_json, user=current_user, today=today, with_history=False)
     return paginated(tasks_of_item(item.id, current_user), render, args)
 
 
@@ -43,7 +45,7 @@ def assign(item_id: int, body: dict):
 def list_tasks(args: TaskQuery):
     today = county_today()
     query = ledger_query(args, today, rules(), current_user)
-    render = lambda t: task_json(t, current_user, today, with_history=False)  # noqa: E731
+    render = partial(task_json, user=current_user, today=today, with_history=False)
     return paginated(query, render, args)
 
 

@@ -215,7 +215,7 @@ class AgendaOrder(Body):
     item_ids: Annotated[list[RowId], Field(max_length=500)]
 
 
-DEPUTY = "deputy"  # a unit that sent someone in its leader's place names them
+DEPUTY = meeting_workflow.NAMED_ATTENDANCE
 OWN_STATUSES = tuple(s for s in meeting_workflow.ATTENDANCE if s != DEPUTY)
 
 

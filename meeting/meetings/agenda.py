@@ -90,10 +90,11 @@ def record_attendance(meeting: Meeting, user: User, marks: dict) -> None:
             errors[code] = _("Unknown unit.")
         elif not isinstance(status, str) or status not in workflow.ATTENDANCE:
             errors[code] = _("Choose one of: %(c)s.", c=", ".join(workflow.ATTENDANCE))
-        elif status == "deputy" and not deputy:
+        elif status == workflow.NAMED_ATTENDANCE and not deputy:
             errors[code] = _("Name the deputy.")
         else:
-            changed[code] = {"status": status, "deputy_name": deputy if status == "deputy" else ""}
+            named = status == workflow.NAMED_ATTENDANCE
+            changed[code] = {"status": status, "deputy_name": deputy if named else ""}
     if errors:
         raise InvalidInput(errors)
     for code, mark in changed.items():
