@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     from meeting.notifications import views as notification_views
     from meeting.notifications.operations import unread_count
     from meeting.scheduler import reminders  # noqa: F401 (models)
+    from meeting.scope import enter_scope
     from meeting.tasks import models as task_models  # noqa: F401
     from meeting.tasks import notifications as task_notifications  # noqa: F401 (receivers)
     from meeting.tasks import views as task_views
@@ -57,7 +58,10 @@ def init_app(app: Flask) -> None:
             return None
         user = db.session.get(User, int(user_id))
         current = user is not None and user.active and user.session_version == int(version)
-        return user if current else None
+        if not current:
+            return None
+        enter_scope(user)
+        return user
 
     @app.url_value_preprocessor
     def ids_in_range(_endpoint, values):
@@ -108,8 +112,11 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(timeutil.display, "localtime")
     from meeting.meetings.minutes import can_read_minutes, minutes_document_number
     from meeting.meetings.models import display_name
+    from meeting.scope import current_charter, switchable
 
     app.jinja_env.globals.update(
+        switchable=switchable,
+        current_joint_meeting=current_charter,
         meeting_name=display_name,
         minutes_number=minutes_document_number,
         can_read_minutes=can_read_minutes,

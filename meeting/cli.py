@@ -1,4 +1,5 @@
-"""Operator commands: `flask charter load`, `flask users create|token`, `flask demo accounts`.
+"""Operator commands: `flask charter load|list|units`, `flask users create|grant|disable|
+revoke-tokens|token`, `flask demo accounts`.
 
 Each exits 0 on success and 2 with a one-line reason on bad input, changing nothing.
 """
@@ -12,13 +13,22 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from meeting.accounts.models import User
-from meeting.accounts.operations import AccountError, create_user, issue_token
-from meeting.charter.loader import CharterError, load_charter
+from meeting.accounts.operations import (
+    AccountError,
+    create_user,
+    disable_user,
+    grant_role,
+    issue_token,
+    joint_meeting_for,
+    revoke_tokens,
+    user_named,
+)
+from meeting.charter.loader import CharterError, load_charter, unit_by_code
 from meeting.charter.models import Charter
 from meeting.extensions import db
-from workflows.roles import ROLES
+from workflows.roles import ADMIN, ROLES
 
-charter_cli = AppGroup("charter", help="Load and inspect the joint meeting's charter.")
+charter_cli = AppGroup("charter", help="Load and inspect the joint meetings' charters.")
 users_cli = AppGroup("users", help="Create accounts and API tokens.")
 demo_cli = AppGroup("demo", help="Demo data for trying Lianxi out.")
 scheduler_cli = AppGroup("scheduler", help="The scheduler: reminders and e-mail.")
@@ -36,22 +46,33 @@ def charter_load(file: str | None):
     """Validate and load FILE (default: LIANXI_CHARTER, else the Fugu charter)."""
     path = file or current_app.config["LIANXI_CHARTER"]
     try:
+        known = db.session.scalars(select(Charter.code)).all()
         charter, changed = load_charter(path)
     except CharterError as error:
         fail(str(error))
     db.session.commit()
-    state = "loaded" if changed else "unchanged"
+    state = ("updated" if charter.code in known else "loaded") if changed else "unchanged"
     click.echo(
         f"Charter {charter.code} {state}: {charter.name}, {len(charter.active_units)} units."
     )
 
 
+@charter_cli.command("list")
+def charter_list():
+    """List the joint meetings: code, units, name."""
+    for charter in db.session.scalars(select(Charter).order_by(Charter.id)):
+        ended = "\t(archived)" if charter.archived_at else ""
+        click.echo(f"{charter.code}\t{len(charter.active_units)} units\t{charter.name}{ended}")
+
+
 @charter_cli.command("units")
-def charter_units():
-    """List the member units' codes and names."""
-    charter = Charter.current()
-    if charter is None:
-        fail("no charter loaded; run `flask --app app charter load` first")
+@click.option("--joint-meeting", "code", default=None, help="Its code (default: the only one)")
+def charter_units(code):
+    """List a joint meeting's member units: codes and names."""
+    try:
+        charter = joint_meeting_for(code)
+    except AccountError as error:
+        fail(str(error))
     for unit in charter.active_units:
         click.echo(f"{unit.code}\t{unit.name}")
 
@@ -63,16 +84,62 @@ def charter_units():
 @click.option("--password", required=True)
 @click.option("--name", "display_name", default="", help="Display name")
 @click.option("--email", default=None, help="Address for e-mail copies of notifications")
-def users_create(username, role, unit_code, password, display_name, email):
+@click.option("--joint-meeting", "code", default=None,
+              help="The role's joint meeting (required once there are several; not for admin)")  # fmt: skip
+def users_create(username, role, unit_code, password, display_name, email, code):
     """Create an account."""
     try:
-        user = create_user(username, role, password, unit_code, display_name, email)
+        user = create_user(username, role, password, unit_code, display_name, email, code)
     except AccountError as error:
         fail(str(error))
     db.session.commit()
-    click.echo(
-        f"Created {user.username} ({user.role}{', ' + user.unit.code if user.unit else ''})."
-    )
+    click.echo(f"Created {user.username} ({describe_seat(user.seats[0])}).")
+
+
+@users_cli.command("grant")
+@click.argument("username")
+@click.option("--joint-meeting", "code", default=None, help="Its code (default: the only one)")
+@click.option("--role", required=True, help=f"One of: {' '.join(ROLES)}")
+@click.option("--unit", "unit_code", help="Member unit code (required for liaison)")
+def users_grant(username, code, role, unit_code):
+    """Give USERNAME a role in a joint meeting (replacing the one they held there)."""
+    try:
+        seat = grant_role(user_named(username), role, code, unit_code)
+    except AccountError as error:
+        fail(str(error))
+    db.session.commit()
+    click.echo(f"{username}: {describe_seat(seat)}.")
+
+
+@users_cli.command("disable")
+@click.argument("username")
+def users_disable(username):
+    """Sign USERNAME out everywhere and stop their tokens; they cannot sign in again."""
+    try:
+        user = user_named(username)
+    except AccountError as error:
+        fail(str(error))
+    disable_user(user)
+    db.session.commit()
+    click.echo(f"{username} disabled: signed out everywhere, API tokens revoked.")
+
+
+@users_cli.command("revoke-tokens")
+@click.argument("username")
+def users_revoke_tokens(username):
+    """Revoke every API token of USERNAME."""
+    try:
+        count = revoke_tokens(user_named(username))
+    except AccountError as error:
+        fail(str(error))
+    db.session.commit()
+    click.echo(f"{count} token(s) of {username} revoked.")
+
+
+def describe_seat(seat) -> str:
+    where = f" in {seat.charter.code}" if seat.charter else ""
+    unit = f", {seat.unit.code}" if seat.unit else ""
+    return f"{seat.role}{unit}{where}"
 
 
 @users_cli.command("token")
@@ -101,8 +168,10 @@ DEMO_ACCOUNTS = [
 
 @demo_cli.command("accounts")
 def demo_accounts():
-    """Create one demo account per role; print new passwords once."""
-    charter = Charter.current()
+    """Create one demo account per role, holding it in every joint meeting loaded (a liaison
+    where their department is a member); print new passwords once."""
+    charters = db.session.scalars(select(Charter).order_by(Charter.id)).all()
+    charter = charters[0] if charters else None
     if charter is None:
         fail("no charter loaded; run `flask --app app charter load` first")
     units = {
@@ -115,7 +184,10 @@ def demo_accounts():
             continue
         password = secrets.token_urlsafe(9)
         unit_code = units[unit_key].code if unit_key else None
-        create_user(username, role, password, unit_code, name)
+        user = create_user(username, role, password, unit_code, name, joint_meeting=charter.code)
+        for other in charters[1:] if role != ADMIN else []:
+            if unit_code is None or unit_by_code(unit_code, other.id):
+                grant_role(user, role, other.code, unit_code)
         created.append((username, role, unit_code or "", password))
     db.session.commit()
     if not created:

@@ -15,6 +15,8 @@ class History(db.Model):
     __table_args__ = (Index("ix_history_subject", "subject_kind", "subject_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The joint meeting it concerns, for labels and filters (None: none in particular).
+    charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id"), index=True)
     subject_kind: Mapped[str] = mapped_column(String(20))  # "item", later "meeting", "task"
     subject_id: Mapped[int]
     event: Mapped[str] = mapped_column(String(40))
@@ -32,9 +34,12 @@ class History(db.Model):
 
 
 def record(subject_kind: str, subject_id: int, event: str, from_state: str | None,
-           to_state: str, actor: User | None, fields: dict) -> History:  # fmt: skip
-    """Add one history row; the caller's transaction commits it with the change itself."""
+           to_state: str, actor: User | None, fields: dict, *, charter_id: int) -> History:  # fmt: skip
+    """Add one history row of joint meeting CHARTER_ID, with the role the actor holds there;
+    the caller's transaction commits it with the change itself."""
+    seat = actor.seat_in(charter_id) if actor else None
     row = History(
+        charter_id=charter_id,
         subject_kind=subject_kind,
         subject_id=subject_id,
         event=event,
@@ -42,8 +47,8 @@ def record(subject_kind: str, subject_id: int, event: str, from_state: str | Non
         to_state=to_state,
         actor_id=actor.id if actor else None,
         actor_username=actor.username if actor else "system",
-        role=actor.role if actor else "system",
-        unit_code=actor.unit.code if actor and actor.unit else None,
+        role=seat.role if seat else (actor.role or "system") if actor else "system",
+        unit_code=seat.unit.code if seat and seat.unit else None,
         at=utcnow(),
         fields=fields,
     )

@@ -45,4 +45,4 @@ def save_change(kind: str, row, event: str, from_state: str | None, user: User |
         db.session.rollback()
         message = _("Someone else changed this meanwhile; reload it.")
         raise Stale(message, version=row.version) from None
-    record(kind, row.id, event, from_state, row.state, user, fields)
+    record(kind, row.id, event, from_state, row.state, user, fields, charter_id=row.charter_id)

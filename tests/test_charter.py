@@ -269,7 +269,15 @@ def test_another_joint_meeting_runs_from_its_own_file(bare_app, runner, api):
     assert "河东校安纪" in charter_page
 
 
-def test_a_database_runs_one_joint_meeting(app):
+def test_a_new_charter_code_adds_a_joint_meeting_and_leaves_the_first_alone(app):
+    with app.app_context():
+        before = {(u.code, u.name, u.duty_text) for u in Charter.first().units}
     code, output = run_load(app.test_cli_runner(), RIVERSIDE)
-    assert code == 2
-    assert "one database per joint meeting" in output
+    assert code == 0, output
+    assert "loaded" in output
+    with app.app_context():
+        charters = db.session.scalars(select(Charter).order_by(Charter.id)).all()
+        assert [c.code for c in charters][0] == "fugu-children" and len(charters) == 2
+        assert {(u.code, u.name, u.duty_text) for u in charters[0].units} == before
+    listing = app.test_cli_runner().invoke(args=["charter", "list"]).output
+    assert "fugu-children" in listing and charters[1].code in listing

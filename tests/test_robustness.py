@@ -139,4 +139,4 @@ def test_a_send_back_restarts_the_review_clock(app):
         )
         db.session.commit()
         assert item.submitted_at > first
-        assert waiting_items(utcnow() + timedelta(days=30)) == 1
+        assert waiting_items(utcnow() + timedelta(days=30), item.charter) == 1

@@ -288,7 +288,7 @@ def test_one_bad_mail_address_stops_no_other_mail(app, inbox):
     with app.app_context():
         user("office").email = "office@fugu.example\nBcc: someone@elsewhere.example"
         user("liaison-edu").email = "edu@fugu.example"
-        notify([user("office"), user("liaison-edu")], "test", "通知", "正文", "/")
+        notify([user("office"), user("liaison-edu")], "test", "通知", "正文", "/", charter_id=None)
         db.session.commit()
         sent = send_pending(datetime(2026, 12, 1, 1, 0))
         db.session.commit()

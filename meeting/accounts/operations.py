@@ -13,12 +13,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from meeting.accounts.models import ApiToken, LoginAttempt, User
+from meeting.accounts.models import ApiToken, LoginAttempt, Seat, User
 from meeting.accounts.passwords import password_problem
 from meeting.charter.loader import unit_by_code
+from meeting.charter.models import Charter
 from meeting.extensions import db
 from meeting.timeutil import utcnow
-from workflows.roles import ROLES, UNIT_ROLES
+from workflows.roles import ADMIN, ROLES, UNIT_ROLES
 
 
 class AccountError(ValueError):
@@ -32,8 +33,10 @@ def create_user(
     unit_code: str | None = None,
     display_name: str = "",
     email: str | None = None,
+    joint_meeting: str | None = None,
 ) -> User:
-    """Create an account with ROLE, tied to UNIT_CODE when the role needs a unit."""
+    """Create an account with ROLE in JOINT_MEETING (the only one, when it is left out),
+    tied to UNIT_CODE when the role needs a unit."""
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise AccountError("username must be 1–64 characters without spaces")
@@ -47,17 +50,8 @@ def create_user(
         raise AccountError(f"{email!r} is not an e-mail address")
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise AccountError(f"user {username!r} already exists")
-    unit = None
-    if unit_code:
-        unit = unit_by_code(unit_code)
-        if unit is None:
-            raise AccountError(f"unknown unit {unit_code!r} (see `flask charter units`)")
-    elif role in UNIT_ROLES:
-        raise AccountError(f"role {role} needs --unit UNIT_CODE")
     user = User(
         username=username,
-        role=role,
-        unit=unit,
         display_name=display_name,
         email=email,
         password_hash=generate_password_hash(
@@ -66,7 +60,84 @@ def create_user(
         created_at=utcnow(),
     )
     db.session.add(user)
+    grant_role(user, role, joint_meeting, unit_code)
     db.session.flush()
+    return user
+
+
+def grant_role(user: User, role: str, joint_meeting: str | None = None,
+               unit_code: str | None = None) -> Seat:  # fmt: skip
+    """Give USER ROLE in JOINT_MEETING (its code), replacing the role they held there.
+
+    A liaison's unit is a member unit of that joint meeting, and it sets the person's
+    department (a person belongs to at most one)."""
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; use one of: {' '.join(ROLES)}")
+    charter = None if role == ADMIN else joint_meeting_for(joint_meeting)
+    unit = None
+    if unit_code:
+        if charter is None:
+            raise AccountError("an administrator belongs to no unit")
+        unit = unit_by_code(unit_code, charter.id)
+        if unit is None:
+            raise AccountError(
+                f"unknown unit {unit_code!r} in {charter.code} (see `flask charter units`)"
+            )
+        if user.department_id and user.department_id != unit.department_id:
+            raise AccountError(
+                f"{user.username} belongs to {user.department.code}, not {unit_code}"
+            )
+    elif role in UNIT_ROLES:
+        raise AccountError(f"role {role} needs --unit UNIT_CODE")
+    charter_id = charter.id if charter else None
+    seat = next((s for s in user.seats if s.charter_id == charter_id), None)
+    if seat is None:
+        seat = Seat(charter=charter)
+        user.seats.append(seat)
+    seat.role, seat.unit = role, unit
+    if unit is not None:
+        user.department = unit.department
+    db.session.flush()
+    return seat
+
+
+def joint_meeting_for(code: str | None) -> Charter:
+    """The joint meeting with CODE; without a code, the only one there is."""
+    if code:
+        charter = db.session.scalar(select(Charter).where(Charter.code == code))
+        if charter is None:
+            raise AccountError(f"unknown joint meeting {code!r} (see `flask charter list`)")
+        return charter
+    charters = db.session.scalars(select(Charter).order_by(Charter.id).limit(2)).all()
+    if not charters:
+        raise AccountError("no charter loaded; run `flask --app app charter load` first")
+    if len(charters) > 1:
+        raise AccountError("several joint meetings exist: name one with --joint-meeting CODE")
+    return charters[0]
+
+
+def disable_user(user: User) -> None:
+    """Sign USER out everywhere and stop their tokens; they cannot sign in until enabled."""
+    user.active = False
+    user.end_sessions()
+    revoke_tokens(user)
+
+
+def revoke_tokens(user: User) -> int:
+    """Revoke every API token of USER; return how many were live."""
+    now = utcnow()
+    live = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for token in live:
+        token.revoked_at = now
+    return len(live)
+
+
+def user_named(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AccountError(f"no user {username!r}")
     return user
 
 

@@ -9,12 +9,13 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from meeting.accounts.forms import LoginForm, PasswordForm
-from meeting.accounts.models import User
+from meeting.accounts.models import Seat, User
 from meeting.accounts.operations import AccountError, authenticate, change_password, is_throttled
 from meeting.accounts.permissions import roles_required, signed_in
 from meeting.accounts.worklist import worklist
 from meeting.charter.models import Charter, Unit
 from meeting.extensions import db
+from meeting.scope import current_charter_id
 from workflows.roles import ADMIN, OFFICE
 
 bp = Blueprint("accounts", __name__)
@@ -82,11 +83,15 @@ def password():
 @bp.route("/users")
 @roles_required(OFFICE, ADMIN)
 def users():
-    """The accounts: who holds which role, and each unit's liaisons."""
+    """The accounts of the current joint meeting: who holds which role, each unit's liaisons."""
     rows = db.session.scalars(
-        select(User).outerjoin(Unit).order_by(User.role, Unit.position, User.username)
+        select(Seat)
+        .join(User, Seat.user_id == User.id)
+        .outerjoin(Unit, Seat.unit_id == Unit.id)
+        .where(Seat.charter_id == current_charter_id())
+        .order_by(Seat.role, Unit.position, User.username)
     ).all()
-    return render_template("accounts/users.html", users=rows)
+    return render_template("accounts/users.html", seats=rows)
 
 
 def _safe_next(target: str | None) -> str:

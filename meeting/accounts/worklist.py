@@ -9,30 +9,50 @@ from meeting.charter.rules import rules
 from meeting.extensions import db
 from meeting.items.models import Item
 from meeting.meetings.models import Meeting, MinutesReceipt
+from meeting.scope import current_charter_id
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Task
 from workflows.agenda_item import APPROVERS
 from workflows.roles import LIAISON, OFFICE
 
 
-def worklist(user: User) -> list[tuple[str, int, str]]:
-    """(what, how many, where) for USER's role; only lines with something waiting."""
+def worklist(user: User) -> list[tuple[str, str, int, str]]:
+    """(joint meeting, what, how many, where) for each role USER holds, in every joint meeting
+    they are in; only lines with something waiting. The link switches to that joint meeting."""
     lines = []
+    for seat in user.seats:
+        if seat.charter is None or seat.charter.archived_at is not None:
+            continue
+        user.acting_in(seat.charter_id)
+        label = seat.charter.short_name
+        for what, count, link in _lines(user, seat.charter_id):
+            if count:
+                switch = url_for("charter.switch", code=seat.charter.code, next=link)
+                lines.append((label, what, count, switch))
+    user.acting_in(current_charter_id())
+    return lines
+
+
+def _lines(user: User, here: int) -> list[tuple[str, int, str]]:
+    """What USER's role in joint meeting HERE should act on."""
+    lines = []
+    item, task = Item.charter_id == here, Task.charter_id == here
     if user.role == OFFICE:
         lines += [
-            (_("Items waiting for your review"), _count(Item, Item.state == "submitted"),
+            (_("Items waiting for your review"), _count(Item, item, Item.state == "submitted"),
              url_for("items.review_queue")),
-            (_("Tasks asking to be confirmed done"), _count(Task, Task.state == "completion_requested"),
+            (_("Tasks asking to be confirmed done"), _count(Task, task, Task.state == "completion_requested"),
              url_for("tasks.ledger", state="completion_requested")),
-            (_("Extension requests to answer"), _count(Task, Task.extension_date.is_not(None)),
+            (_("Extension requests to answer"), _count(Task, task, Task.extension_date.is_not(None)),
              url_for("tasks.ledger")),
-            (_("Overdue tasks"), _count(Task, Task.state != "done", Task.deadline < county_today()),
+            (_("Overdue tasks"), _count(Task, task, Task.state != "done", Task.deadline < county_today()),
              url_for("tasks.ledger", overdue="true")),
-            (_("Meetings held, minutes not yet published"), _count(Meeting, Meeting.state == "held"),
+            (_("Meetings held, minutes not yet published"),
+             _count(Meeting, Meeting.charter_id == here, Meeting.state == "held"),
              url_for("meetings.index", when="past")),
         ]  # fmt: skip
-    if user.role in rules().get(APPROVERS, ()):
-        lines.append((_("Items waiting for your approval"), _count(Item, Item.state == "reviewed"),
+    if user.role in rules(here).get(APPROVERS, ()):
+        lines.append((_("Items waiting for your approval"), _count(Item, item, Item.state == "reviewed"),
                       url_for("items.approval_queue")))  # fmt: skip
     if user.role == LIAISON:
         mine = Item.unit_id == user.unit_id
@@ -47,7 +67,7 @@ def worklist(user: User) -> list[tuple[str, int, str]]:
                                               MinutesReceipt.acknowledged_at.is_(None)),
              url_for("meetings.index", when="past")),
         ]  # fmt: skip
-    return [line for line in lines if line[1]]
+    return lines
 
 
 def _count(model, *conditions) -> int:

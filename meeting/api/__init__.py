@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, g, request
 
 from meeting.accounts.operations import user_for_token
+from meeting.scope import enter_scope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -20,6 +21,7 @@ def authenticate_bearer():
     # Flask-Login reads the request's user from g._login_user: setting it here makes
     # current_user (and so every permission check) work for this request only, without a session.
     g._login_user = user
+    enter_scope(user)
 
 
 from meeting.api import items, meetings, notifications, openapi, tasks, units  # noqa: E402,F401

@@ -17,6 +17,7 @@ from meeting.items.models import Item
 from meeting.items.operations import can_view, create_item, fire_event, update_item
 from meeting.items.queries import filtered, visible_items
 from meeting.items.serialize import item_json
+from meeting.scope import narrow
 
 CITES = "duty_refs are the proposing unit's own charter duties or the joint meeting's"
 SUBMITTED = "the item has a title, background, proposal and duty_refs, given here or before"
@@ -27,13 +28,14 @@ SUBMITTED = "the item has a title, background, proposal and duty_refs, given her
            returns={200: resources.Page[resources.ItemSummary]})  # fmt: skip
 def list_items(args: ItemQuery):
     """`?state=` (repeatable or comma-separated), `?unit=`, `?q=`, `?sort=`."""
-    query = filtered(visible_items(current_user), args.state, args.unit, args.q, args.sort)
+    query = narrow(visible_items(current_user), Item.charter_id, args.joint_meeting)
+    query = filtered(query, args.state, args.unit, args.q, args.sort)
     query = query.options(selectinload(Item.unit), selectinload(Item.attachments))
     return paginated(query, lambda item: item_json(item, current_user, with_history=False), args)
 
 
 @bp.post("/items")
-@operation("Create a draft for the caller's unit (liaisons)", body=bodies.ItemFields,
+@operation("Create a draft for the caller's unit (liaisons)", body=bodies.NewItem,
            returns={201: resources.Item}, errors=WRITE, rules=(CITES,))  # fmt: skip
 def create(body: dict):
     return item_json(create_item(current_user, body), current_user), 201

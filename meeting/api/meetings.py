@@ -8,7 +8,6 @@ from meeting.api import bp
 from meeting.api.contract import WRITE, operation
 from meeting.api.items import visible_item
 from meeting.api.pagination import paginated
-from meeting.charter.rules import rules
 from meeting.contract import bodies, parse, resources
 from meeting.contract.queries import MeetingQuery, Query
 from meeting.errors import NotFound
@@ -28,6 +27,7 @@ from meeting.meetings.operations import fire_meeting_event, may_record, plan_mee
 from meeting.meetings.queries import meetings_query
 from meeting.meetings.receipts import acknowledge_minutes, update_minutes
 from meeting.meetings.serialize import delegation_json, meeting_json
+from meeting.scope import narrow
 from workflows import meeting as meeting_workflow
 
 MEETING = {200: resources.Meeting}
@@ -40,7 +40,8 @@ RECORD = (401, 403, 409, 422)  # the office's records on a meeting: who, state, 
 @bp.get("/meetings")
 @operation("Meetings", query=MeetingQuery, returns={200: resources.Page[resources.MeetingSummary]})
 def list_meetings(args: MeetingQuery):
-    query = meetings_query(args.kind, args.state, args.when)
+    query = narrow(meetings_query(args.kind, args.state, args.when), Meeting.charter_id,
+                   args.joint_meeting)  # fmt: skip
     return paginated(query, lambda m: meeting_json(m, current_user, with_history=False), args)
 
 
@@ -165,7 +166,7 @@ def list_delegations(args: Query):
            rules=("delegate is a convener's username", "meeting_id names a planned plenary "
                   "or ad-hoc meeting, or else starts_on and ends_on give a period"))  # fmt: skip
 def delegate(body: dict):
-    return delegation_json(create_delegation(current_user, body, rules())), 201
+    return delegation_json(create_delegation(current_user, body)), 201
 
 
 @bp.post("/delegations/<int:delegation_id>/revoke")
@@ -174,7 +175,7 @@ def revoke(delegation_id: int):
     delegation = db.session.get(Delegation, delegation_id)
     if delegation is None:
         raise NotFound(_("There is no such page or record."))
-    revoke_delegation(delegation, current_user, rules())
+    revoke_delegation(delegation, current_user)
     return delegation_json(delegation)
 
 

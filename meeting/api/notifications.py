@@ -13,6 +13,7 @@ from meeting.errors import NotFound
 from meeting.extensions import db
 from meeting.notifications.models import Notification
 from meeting.notifications.operations import mark_read
+from meeting.scope import narrow
 
 
 @bp.get("/notifications")
@@ -21,6 +22,7 @@ from meeting.notifications.operations import mark_read
 def list_notifications(args: NotificationQuery):
     """`?unread=true` for the unread ones only."""
     query = select(Notification).where(Notification.user_id == current_user.id)
+    query = narrow(query, Notification.charter_id, args.joint_meeting)
     if args.unread:
         query = query.where(Notification.read_at.is_(None))
     query = query.order_by(Notification.created_at.desc(), Notification.id.desc())

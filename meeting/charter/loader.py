@@ -7,7 +7,7 @@ import yaml
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from meeting.charter.models import Charter, Clause, Unit
+from meeting.charter.models import Charter, Clause, Department, Unit
 from meeting.charter.schema import CharterData
 from meeting.extensions import db
 from meeting.timeutil import utcnow
@@ -53,12 +53,12 @@ def load_charter(path: str | Path) -> tuple[Charter, bool]:
     Loading the same file again changes nothing. The caller commits.
     """
     data, sha256 = read_charter(path)
-    charter = Charter.current()
-    if charter and charter.code != data.code:
-        raise CharterError(
-            f"{path}: this database runs the joint meeting {charter.code!r}; "
-            f"it cannot also load {data.code!r} (one database per joint meeting)"
-        )
+    return load_charter_data(data, sha256)
+
+
+def load_charter_data(data: CharterData, sha256: str) -> tuple[Charter, bool]:
+    """Add the joint meeting of DATA, or update it in place when its code is known."""
+    charter = db.session.scalar(select(Charter).where(Charter.code == data.code))
     if charter and charter.source_sha256 == sha256:
         return charter, False
     if charter is None:
@@ -93,7 +93,9 @@ def _sync_units(charter: Charter, data: CharterData) -> dict[str, Unit]:
     for position, item in enumerate(data.units, start=1):
         unit = existing.get(item.code)
         if unit is None:
-            unit = Unit(code=item.code, charter=charter)
+            unit = Unit(
+                code=item.code, charter=charter, department=department(item.code, item.name)
+            )
             db.session.add(unit)
             existing[item.code] = unit
         unit.name = item.name
@@ -105,6 +107,15 @@ def _sync_units(charter: Charter, data: CharterData) -> dict[str, Unit]:
         unit.active = True
     db.session.flush()
     return existing
+
+
+def department(code: str, name: str) -> Department:
+    """The county department with CODE, made (named NAME) when no charter listed it yet."""
+    found = db.session.scalar(select(Department).where(Department.code == code))
+    if found is None:
+        found = Department(code=code, name=name)
+        db.session.add(found)
+    return found
 
 
 def _sync_clauses(charter: Charter, data: CharterData, units: dict[str, Unit]) -> None:
@@ -158,6 +169,11 @@ def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
     return line
 
 
-def unit_by_code(code: str) -> Unit | None:
-    """The active unit of the current charter with CODE."""
-    return db.session.scalars(select(Unit).where(Unit.code == code, Unit.active)).first()
+def unit_by_code(code: str, charter_id: int | None = None) -> Unit | None:
+    """The active unit with CODE of joint meeting CHARTER_ID (default: the current one)."""
+    if charter_id is None:
+        current = Charter.current()
+        charter_id = current.id if current else None
+    return db.session.scalars(
+        select(Unit).where(Unit.code == code, Unit.active, Unit.charter_id == charter_id)
+    ).first()

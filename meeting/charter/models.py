@@ -1,4 +1,5 @@
-"""The charter as tables: one joint meeting, its units and the clauses of its text."""
+"""The charter as tables: joint meetings, the county's departments, each joint meeting's member
+units (a department's membership) and the clauses of its text."""
 
 from datetime import datetime
 
@@ -11,7 +12,19 @@ from meeting.extensions import db
 CLAUSE_KINDS = ("composition", "joint_meeting_duty", "office_duty", "unit_duty", "rule")
 
 
+class Department(db.Model):
+    """A county department 单位, shared by every joint meeting whose charter lists its code."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
 class Charter(db.Model):
+    """A joint meeting 联席会议, one per charter code."""
+
     __tablename__ = "charters"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +41,8 @@ class Charter(db.Model):
     rules: Mapped[dict] = mapped_column(JSON)
     source_sha256: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime]
+    # A joint meeting that has ended: kept for the record, read-only, out of the switcher.
+    archived_at: Mapped[datetime | None]
 
     units: Mapped[list["Unit"]] = relationship(
         back_populates="charter", order_by="Unit.position", cascade="all, delete-orphan"
@@ -38,7 +53,13 @@ class Charter(db.Model):
 
     @classmethod
     def current(cls) -> "Charter | None":
-        """The joint meeting this database runs (one database runs one joint meeting)."""
+        """The joint meeting this request works in (see meeting.scope)."""
+        from meeting.scope import current_charter
+
+        return current_charter()
+
+    @classmethod
+    def first(cls) -> "Charter | None":
         return db.session.scalars(select(cls).order_by(cls.id).limit(1)).first()
 
     def clauses_of(self, kind: str) -> list["Clause"]:
@@ -54,14 +75,15 @@ class Charter(db.Model):
 
 
 class Unit(db.Model):
-    """A member unit 成员单位."""
+    """A member unit 成员单位: a department's membership of one joint meeting, with its duty."""
 
     __tablename__ = "units"
     __table_args__ = (UniqueConstraint("charter_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id"))
-    code: Mapped[str] = mapped_column(String(64), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64), index=True)  # the department's code
     name: Mapped[str] = mapped_column(String(100))
     aliases: Mapped[list] = mapped_column(JSON, default=list)
     duty_ref: Mapped[str] = mapped_column(String(20))
@@ -72,6 +94,7 @@ class Unit(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
     charter: Mapped[Charter] = relationship(back_populates="units")
+    department: Mapped[Department] = relationship()
     duties: Mapped[list["Clause"]] = relationship(
         back_populates="unit", order_by="Clause.position", viewonly=True
     )

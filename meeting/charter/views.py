@@ -1,9 +1,14 @@
-"""The member-unit directory and the charter page."""
+"""The member-unit directory, the charter page, and the joint meetings one may switch to."""
 
-from flask import Blueprint, abort, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from meeting.accounts.permissions import signed_in
 from meeting.charter.models import Charter
+from meeting.extensions import db
+from meeting.scope import switch_to, switchable
 
 bp = Blueprint("charter", __name__)
 
@@ -33,6 +38,27 @@ def unit(code: str):
 def charter():
     """The joint meeting's composition, duties and rules of procedure as Lianxi applies them."""
     return render_template("charter/charter.html", charter=_charter_or_404())
+
+
+@bp.route("/joint-meetings/")
+@signed_in
+def joint_meetings():
+    """The joint meetings I hold a role in, and my role in each."""
+    return render_template("charter/joint_meetings.html", meetings=switchable())
+
+
+@bp.route("/joint-meetings/<code>/switch")
+@signed_in
+def switch(code: str):
+    """Work in the joint meeting CODE from now on (the header's switcher), then go on to the
+    page `next` names on this site."""
+    charter = db.session.scalar(select(Charter).where(Charter.code == code))
+    if charter is None or charter not in switchable():
+        abort(404)
+    switch_to(charter)
+    target = request.args.get("next", "")
+    local = target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc
+    return redirect(target if local else url_for("accounts.home"))
 
 
 def _charter_or_404() -> Charter:

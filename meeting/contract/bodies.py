@@ -12,6 +12,7 @@ from typing_extensions import TypeAliasType
 
 from meeting.contract.types import (
     CountyDate,
+    JointMeetingCode,
     LongNote,
     Moment,
     Note,
@@ -55,6 +56,12 @@ class ItemFields(Body):
     proposal: text(20000, required=False) | None = None
     category: Category | None = None
     duty_refs: DutyRefs | None = None
+
+
+class NewItem(ItemFields):
+    """A new draft: its text, and the joint meeting it is for when the caller acts in several."""
+
+    joint_meeting: JointMeetingCode | None = None
 
 
 class ItemEdit(ItemFields):
@@ -177,6 +184,7 @@ Decision = TypeAliasType("Decision", Annotated[
 
 
 class MeetingPlan(Body):
+    joint_meeting: JointMeetingCode | None = None
     kind: Literal[
         tuple(k for k in meeting_workflow.KINDS if not meeting_workflow.needs_requester(k))
     ]

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from meeting.contract.types import MAX_INT, UnitCode, text
+from meeting.contract.types import MAX_INT, JointMeetingCode, UnitCode, text
 from meeting.items import queries as item_queries
 from meeting.tasks import ledger
 from workflows import agenda_item, task
@@ -24,6 +24,9 @@ class Query(BaseModel):
     """A query string; parameters it does not know are ignored, as browsers add their own."""
 
     model_config = ConfigDict(extra="ignore")
+    joint_meeting: JointMeetingCode | None = Field(
+        None, description="Narrow to one joint meeting (its code); without it, all the caller's"
+    )
     page: Annotated[int, Field(ge=1, le=MAX_INT)] = 1
     per_page: Annotated[int, Field(ge=1, le=MAX_PER_PAGE)] = 50
 

@@ -64,6 +64,7 @@ class Attachment(Resource):
 
 class ItemSummary(Resource):
     id: int
+    joint_meeting: str = Field(description="The code of its joint meeting")
     title: str
     background: str
     proposal: str
@@ -108,6 +109,7 @@ class Receipt(Resource):
 
 class MeetingSummary(Resource):
     id: int
+    joint_meeting: str = Field(description="The code of its joint meeting")
     kind: Literal[tuple(meeting_workflow.KINDS)]
     title: str
     name: str
@@ -134,6 +136,7 @@ class Meeting(MeetingSummary):
 
 class Delegation(Resource):
     id: int
+    joint_meeting: str
     delegator: str
     delegate: str
     meeting_id: int | None
@@ -159,6 +162,7 @@ class Report(Resource):
 
 class TaskSummary(Resource):
     id: int
+    joint_meeting: str = Field(description="The code of its joint meeting")
     item_id: int
     item_title: str
     lead_unit: str
@@ -184,12 +188,26 @@ class Task(TaskSummary):
 
 class Notification(Resource):
     id: int
+    joint_meeting: str | None = Field(description="The joint meeting it concerns, if one")
     kind: str
     title: str
     body: str
     link: str
     created_at: Timestamp
     read_at: Timestamp | None
+
+
+class Seat(Resource):
+    role: str
+    unit: str | None = Field(description="The member unit's code, for a liaison")
+
+
+class JointMeeting(Resource):
+    code: str
+    name: str
+    short_name: str
+    archived: bool
+    roles: list[Seat] = Field(description="The caller's roles in it")
 
 
 class Upload(Resource):

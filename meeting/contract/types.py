@@ -107,26 +107,57 @@ class Known:
 
 
 def _unit_codes() -> list[str]:
-    from meeting.charter.models import Charter
+    """Member units' codes of the joint meetings the caller sees (the current one first)."""
+    from sqlalchemy import select
 
-    charter = Charter.current()
-    return [unit.code for unit in charter.active_units] if charter else []
+    from meeting.charter.models import Charter, Unit
+    from meeting.extensions import db
+
+    current = Charter.current()
+    query = (
+        select(Unit.code)
+        .where(Unit.active)
+        .order_by(
+            Unit.charter_id != (current.id if current else None), Unit.charter_id, Unit.position
+        )
+    )
+    return list(dict.fromkeys(db.session.scalars(query)))
+
+
+def _joint_meeting_codes() -> list[str]:
+    from sqlalchemy import select
+
+    from meeting.charter.models import Charter
+    from meeting.extensions import db
+
+    return list(db.session.scalars(select(Charter.code).order_by(Charter.id)))
 
 
 def _requesters() -> list[str]:
     from sqlalchemy import select
 
-    from meeting.accounts.models import User
+    from meeting.accounts.models import Seat, User
     from meeting.extensions import db
     from workflows.meeting import REQUESTERS
 
-    query = select(User.username).where(User.role.in_(REQUESTERS), User.active).order_by(User.id)
-    return list(db.session.scalars(query))
+    query = (
+        select(User.username)
+        .join(Seat, Seat.user_id == User.id)
+        .where(Seat.role.in_(REQUESTERS), User.active)
+        .order_by(User.id)
+    )
+    return list(dict.fromkeys(db.session.scalars(query)))
 
 
 _UNITS = Known("units", _unit_codes, N_("Unknown unit."))
 _REQUESTERS = Known("requesters", _requesters, N_("Name the convener who asked for this meeting."),
                     listed=False)  # fmt: skip
+# Joint meetings' codes are not listed: the document is public.
+_JOINT_MEETINGS = Known("joint_meetings", _joint_meeting_codes, N_("Unknown joint meeting."),
+                        listed=False)  # fmt: skip
+JointMeetingCode = Annotated[
+    str, StringConstraints(min_length=1, max_length=64), AfterValidator(_JOINT_MEETINGS)
+]
 UnitCode = Annotated[
     str, StringConstraints(min_length=1, max_length=64), AfterValidator(_UNITS), _UNITS
 ]

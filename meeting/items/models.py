@@ -6,15 +6,16 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meeting.accounts.models import User
-from meeting.charter.models import Unit
+from meeting.charter.models import Charter, Unit
 from meeting.extensions import db
+from meeting.scope import InJointMeeting
 from workflows.agenda_item import CATEGORIES, STATES
 
 _STATE_LIST = ", ".join(f"'{state}'" for state in STATES)
 _CATEGORY_LIST = ", ".join(f"'{category}'" for category in CATEGORIES)
 
 
-class Item(db.Model):
+class Item(InJointMeeting, db.Model):
     __tablename__ = "items"
     __table_args__ = (
         CheckConstraint(f"state IN ({_STATE_LIST})", name="state"),
@@ -46,6 +47,7 @@ class Item(db.Model):
     # and queues sort by how long an item has waited.
     submitted_at: Mapped[datetime | None]
 
+    charter: Mapped[Charter] = relationship()
     unit: Mapped[Unit] = relationship()
     created_by: Mapped[User] = relationship()
     attachments: Mapped[list["Attachment"]] = relationship(

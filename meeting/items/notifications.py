@@ -37,12 +37,12 @@ def notify_item_event(item: Item, event: str, fields: dict, rules: dict, **extra
     if PROPOSER in groups:
         users += liaisons_of([item.unit])
     if OFFICE_STAFF in groups:
-        users += users_with_roles(OFFICE)
+        users += users_with_roles(item.charter_id, OFFICE)
     if APPROVERS in groups:
-        users += users_with_roles(*rules.get(agenda_item.APPROVERS, ()))
+        users += users_with_roles(item.charter_id, *rules.get(agenda_item.APPROVERS, ()))
     label = _(agenda_item.EVENTS[event].label)
     note = next(
         (fields[f] for f in ("comment", "reason", "opinion", "resolution") if fields.get(f)), ""
     )
     notify(users, f"item_{event}", _("%(event)s: %(item)s", event=label, item=item.title), note,
-           f"/items/{item.id}")  # fmt: skip
+           f"/items/{item.id}", charter_id=item.charter_id)  # fmt: skip

@@ -21,6 +21,7 @@ from meeting.errors import (
 from meeting.extensions import db
 from meeting.history import record
 from meeting.items.models import Item
+from meeting.scope import joint_meeting_for_new
 from meeting.timeutil import utcnow
 from meeting.versioning import check_version, save_change
 from workflows import agenda_item as workflow
@@ -28,7 +29,10 @@ from workflows.roles import LIAISON
 
 
 def can_view(item: Item, user: User) -> bool:
-    """Drafts never submitted belong to the proposing unit; the rest is the meeting's business."""
+    """Drafts never submitted belong to the proposing unit; the rest is the meeting's business.
+
+    (Other joint meetings' items never reach here: meeting.scope hides them.)"""
+    user.acting_in(item.charter_id)
     return item.submitted_at is not None or is_proposer(item, user)
 
 
@@ -41,7 +45,9 @@ def available_events(item: Item, user: User) -> list[str]:
     if not can_view(item, user):
         return []
     unit_code = user.unit.code if user.unit else None
-    return workflow.available_events(item.state, user.role, unit_code, item.unit_code, rules())
+    return workflow.available_events(
+        item.state, user.role, unit_code, item.unit_code, rules(item.charter_id)
+    )
 
 
 def can_edit(item: Item, user: User) -> bool:
@@ -49,19 +55,23 @@ def can_edit(item: Item, user: User) -> bool:
 
 
 def create_item(user: User, data: dict) -> Item:
-    """Create a draft for USER's unit from DATA (any of the editable fields)."""
+    """Create a draft for USER's unit from DATA (any of the editable fields, and the joint
+    meeting's code when the user acts in several)."""
+    code = data.get("joint_meeting") if isinstance(data, dict) else None
+    charter = joint_meeting_for_new(code)
     if user.role != LIAISON or user.unit is None:
         raise Forbidden(_("Only a member unit's liaison can propose agenda items."))
     values = _clean_item_fields(data, user.unit)
     now = utcnow()
-    item = Item(unit=user.unit, created_by=user, created_at=now, updated_at=now, version=1)
+    item = Item(charter_id=charter.id, unit=user.unit, created_by=user, created_at=now,
+                updated_at=now, version=1)  # fmt: skip
     for name, value in values.items():
         setattr(item, name, value)
     item.category = item.category or "other"
     item.duty_refs = item.duty_refs or []
     db.session.add(item)
     db.session.flush()
-    record("item", item.id, "create", None, "draft", user, values)
+    record("item", item.id, "create", None, "draft", user, values, charter_id=charter.id)
     return item
 
 
@@ -97,7 +107,9 @@ def fire_event(item: Item, name: str, user: User | None, data: dict,
         raise Forbidden(_("This is recorded through a meeting, not on the item itself."))
     if user is not None and cause is None:
         unit_code = user.unit.code if user.unit else None
-        if not workflow.may_fire(event, user.role, unit_code, item.unit_code, rules()):
+        if not workflow.may_fire(
+            event, user.role, unit_code, item.unit_code, rules(item.charter_id)
+        ):
             raise Forbidden(_("Your role or unit may not do this."))
     if item.state not in event.sources:
         raise invalid_transition(item, user)
@@ -113,7 +125,7 @@ def fire_event(item: Item, name: str, user: User | None, data: dict,
     if event.restarts_queue:
         item.submitted_at = utcnow()
     record_change(item, name, from_state, user, fields)
-    signals.item_event_fired.send(item, event=name, fields=fields, rules=rules())
+    signals.item_event_fired.send(item, event=name, fields=fields, rules=rules(item.charter_id))
     return item
 
 
@@ -139,7 +151,9 @@ def _clean_item_fields(data: dict, unit) -> dict:
     """The editable fields given in DATA, parsed (bodies.ItemFields); the duties cited must be
     the unit's own or the joint meeting's."""
     text = (
-        data if isinstance(data, NotAnObject) else {k: v for k, v in data.items() if k != "version"}
+        data
+        if isinstance(data, NotAnObject)
+        else {k: v for k, v in data.items() if k not in ("version", "joint_meeting")}
     )
     given = parse(bodies.ItemFields, text, blank_is_absent=False)
     values = given.model_dump(include=given.model_fields_set, exclude_none=True)

@@ -19,11 +19,11 @@ SORTS = {
 
 
 def visible_items(user: User) -> Select:
-    """Items USER may see: everything once submitted, and their own unit's drafts."""
+    """Items USER may see: everything once submitted, and the drafts of a unit they are a
+    liaison of (meeting.scope keeps out the joint meetings they hold no role in)."""
     query = select(Item).join(Unit, Item.unit_id == Unit.id)
-    if user.role == LIAISON:
-        return query.where(or_(Item.submitted_at.is_not(None), Item.unit_id == user.unit_id))
-    return query.where(Item.submitted_at.is_not(None))
+    own_units = [seat.unit_id for seat in user.seats if seat.role == LIAISON]
+    return query.where(or_(Item.submitted_at.is_not(None), Item.unit_id.in_(own_units)))
 
 
 def filtered(query: Select, states: list[str], unit: str | None, text: str | None,

@@ -25,6 +25,7 @@ from meeting.items.operations import (
 from meeting.items.queries import SORTS, filtered, visible_items
 from meeting.items.serialize import tasks_of
 from meeting.pages import attempt
+from meeting.scope import current_charter_id, follow
 from meeting.tasks.operations import can_assign
 from workflows import agenda_item as workflow
 from workflows.roles import LIAISON, OFFICE
@@ -67,7 +68,8 @@ def _list(heading: str, states: list[str], unit: str | None, default_sort: str =
     states = [s for s in states if s in workflow.STATES]
     sort = request.args.get("sort", default_sort)
     sort = sort if sort in SORTS else default_sort
-    query = filtered(visible_items(current_user), states, unit, request.args.get("q"), sort)
+    query = visible_items(current_user).where(Item.charter_id == current_charter_id())
+    query = filtered(query, states, unit, request.args.get("q"), sort)
     page = db.paginate(query, per_page=PER_PAGE, error_out=False)
     charter = Charter.current()
     return render_template(
@@ -180,6 +182,7 @@ def _visible_or_404(item_id: int) -> Item:
     item = db.session.get(Item, item_id)
     if item is None or not can_view(item, current_user):
         abort(404)
+    follow(item)
     return item
 
 

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from meeting.accounts.models import User
-from meeting.charter.models import Charter
 from meeting.errors import InvalidInput, InvalidTransition
 from meeting.extensions import db
 from meeting.items.models import Item
@@ -23,6 +22,8 @@ from workflows import meeting as workflow
 def add_to_agenda(meeting: Meeting, item: Item, user: User) -> AgendaEntry:
     """Put ITEM on MEETING's agenda; on a plenary or ad-hoc meeting this schedules it."""
     may_record(meeting, user, "edit_agenda")
+    if item.charter_id != meeting.charter_id:
+        raise InvalidInput({"item_id": _("This item belongs to another joint meeting.")})
     kind = workflow.kind(meeting.kind)
     if item.state not in kind.agenda_states:
         raise InvalidTransition(
@@ -77,8 +78,7 @@ def reorder_agenda(meeting: Meeting, item_ids: list, user: User) -> None:
 def record_attendance(meeting: Meeting, user: User, marks: dict) -> None:
     """Record attendance per unit code: {"finance": {"status": "deputy", "deputy_name": "王"}}."""
     may_record(meeting, user, "record_attendance")
-    charter = Charter.current()
-    units = {unit.code: unit for unit in charter.active_units}
+    units = {unit.code: unit for unit in meeting.charter.active_units}
     rows = {row.unit_id: row for row in meeting.attendance}
     errors, changed = {}, {}
     if not isinstance(marks, dict) or not marks:

@@ -14,7 +14,8 @@ DEFAULT_LENGTH = timedelta(hours=2)
 
 
 def ics_bytes() -> bytes:
-    """Every meeting that is not cancelled."""
+    """Every meeting that is not cancelled, of every joint meeting the reader may see (each
+    labelled with its joint meeting when there are several)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Lianxi//joint meeting//ZH")
     calendar.add("version", "2.0")
@@ -22,10 +23,14 @@ def ics_bytes() -> bytes:
     meetings = db.session.scalars(
         select(Meeting).where(Meeting.state != "cancelled").order_by(Meeting.starts_at)
     )
+    meetings = list(meetings)
+    several = len({meeting.charter_id for meeting in meetings}) > 1
     for meeting in meetings:
         event = Event()
         event.add("uid", f"meeting-{meeting.id}@lianxi")
-        event.add("summary", display_name(meeting))
+        label = f"【{meeting.charter.short_name}】" if several else ""
+        event.add("summary", label + display_name(meeting))
+        event.add("categories", [meeting.charter.short_name])
         event.add("dtstart", local(meeting.starts_at))
         event.add("dtend", local(meeting.ends_at or meeting.starts_at + DEFAULT_LENGTH))
         event.add("dtstamp", local(meeting.updated_at))

@@ -6,35 +6,47 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from meeting.accounts.models import User
+from meeting.charter.rules import rules as charter_rules
 from meeting.contract import bodies, parse
 from meeting.errors import Forbidden, InvalidInput, InvalidTransition
 from meeting.extensions import db
 from meeting.history import record
 from meeting.meetings.models import Delegation, Meeting
+from meeting.scope import current_charter_id
 from meeting.timeutil import utcnow
 from workflows.meeting import delegable
 
 
-def holds_delegation(user: User, meeting_id: int | None, on: date) -> bool:
-    """Whether USER holds an unrevoked delegation for MEETING_ID or for a period covering ON."""
+def holds_delegation(user: User, charter_id: int, meeting_id: int | None, on: date) -> bool:
+    """Whether USER holds an unrevoked delegation of joint meeting CHARTER_ID for MEETING_ID
+    or for a period covering ON."""
     covers = or_(
         Delegation.meeting_id == meeting_id if meeting_id else False,
         (Delegation.starts_on <= on) & (Delegation.ends_on >= on),
     )
     query = select(Delegation.id).where(
-        Delegation.delegate_id == user.id, Delegation.revoked_at.is_(None), covers
+        Delegation.charter_id == charter_id,
+        Delegation.delegate_id == user.id,
+        Delegation.revoked_at.is_(None),
+        covers,
     )
     return db.session.scalar(query.limit(1)) is not None
 
 
-def create_delegation(user: User, data: dict, rules: dict) -> Delegation:
-    """USER (a role that convenes) delegates to DATA["delegate"] a meeting or a period."""
+def create_delegation(user: User, data: dict) -> Delegation:
+    """USER (a role that convenes) delegates to DATA["delegate"] a meeting or a period, in the
+    meeting's joint meeting (a period: in the current one)."""
+    meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
+    meeting = db.session.get(Meeting, meeting_id) if type(meeting_id) is int else None
+    charter_id = meeting.charter_id if meeting else current_charter_id()
+    user.acting_in(charter_id)
+    rules = charter_rules(charter_id)
     if user.role not in rules.get("conveners", ()):
         raise Forbidden(_("Only the general convener delegates convening."))
     given = parse(bodies.DelegationRequest, data)
     errors = {}
     delegate = db.session.scalar(select(User).where(User.username == given.delegate))
-    if delegate is None or delegate.role not in rules.get("delegable_to", ()):
+    if delegate is None or delegate.role_in(charter_id) not in rules.get("delegable_to", ()):
         errors["delegate"] = _("Name a convener's username.")
     meeting, starts_on, ends_on = None, None, None
     if given.meeting_id is not None:
@@ -52,6 +64,7 @@ def create_delegation(user: User, data: dict, rules: dict) -> Delegation:
     if errors:
         raise InvalidInput(errors)
     delegation = Delegation(
+        charter_id=charter_id,
         delegator=user,
         delegate=delegate,
         meeting=meeting,
@@ -63,13 +76,15 @@ def create_delegation(user: User, data: dict, rules: dict) -> Delegation:
     db.session.add(delegation)
     db.session.flush()
     record(
-        "delegation", delegation.id, "delegate", None, "active", user, delegation_fields(delegation)
-    )
+        "delegation", delegation.id, "delegate", None, "active", user,
+        delegation_fields(delegation), charter_id=charter_id,
+    )  # fmt: skip
     return delegation
 
 
-def revoke_delegation(delegation: Delegation, user: User, rules: dict) -> Delegation:
-    if user.role not in rules.get("conveners", ()):
+def revoke_delegation(delegation: Delegation, user: User) -> Delegation:
+    user.acting_in(delegation.charter_id)
+    if user.role not in charter_rules(delegation.charter_id).get("conveners", ()):
         raise Forbidden(_("Only the general convener revokes a delegation."))
     if delegation.revoked_at is not None:
         raise InvalidTransition(
@@ -78,7 +93,8 @@ def revoke_delegation(delegation: Delegation, user: User, rules: dict) -> Delega
     delegation.revoked_at = utcnow()
     delegation.revoked_by_id = user.id
     db.session.flush()
-    record("delegation", delegation.id, "revoke", "active", "revoked", user, {})
+    record("delegation", delegation.id, "revoke", "active", "revoked", user, {},
+           charter_id=delegation.charter_id)  # fmt: skip
     return delegation
 
 

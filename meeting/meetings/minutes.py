@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from meeting.accounts.models import User
-from meeting.charter.models import Charter
 from meeting.charter.rules import rules
 from meeting.errors import NotFound
 from meeting.meetings.models import Meeting, display_name
@@ -25,6 +24,7 @@ CHINESE_NUMBERS = "一二三四五六七八九十"
 
 def can_read_minutes(meeting: Meeting, user: User) -> bool:
     """Draft minutes are the office's and the conveners'; published ones are everyone's."""
+    user.acting_in(meeting.charter_id)
     return meeting.state == "minutes_published" or may_read_draft_minutes(user.role)
 
 
@@ -32,7 +32,7 @@ def minutes_document_number(meeting: Meeting) -> str | None:
     """The 文号 of published minutes: 府谷联席纪〔2026〕1号."""
     if meeting.minutes_number is None:
         return None
-    prefix = rules().get("minutes_number_prefix", "")
+    prefix = rules(meeting.charter_id).get("minutes_number_prefix", "")
     return f"{prefix}〔{meeting.minutes_year}〕{meeting.minutes_number}号"
 
 
@@ -85,7 +85,7 @@ def draft_text(meeting) -> str:
 
 def docx_bytes(meeting, document_number: str | None) -> bytes:
     """The minutes as a Word document in official-document layout (GB/T 9704 in spirit)."""
-    charter = Charter.current()
+    charter = meeting.charter
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21)

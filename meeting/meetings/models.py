@@ -7,8 +7,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meeting.accounts.models import User
-from meeting.charter.models import Unit
+from meeting.charter.models import Charter, Unit
 from meeting.extensions import db
+from meeting.scope import InJointMeeting
 from workflows.meeting import ATTENDANCE, KINDS, STATES
 
 _KIND_LIST = ", ".join(f"'{kind}'" for kind in KINDS)
@@ -16,15 +17,19 @@ _STATE_LIST = ", ".join(f"'{state}'" for state in STATES)
 _ATTENDANCE_LIST = ", ".join(f"'{status}'" for status in ATTENDANCE)
 
 
-class Meeting(db.Model):
+class Meeting(InJointMeeting, db.Model):
     __tablename__ = "meetings"
     __table_args__ = (
         CheckConstraint(f"kind IN ({_KIND_LIST})", name="kind"),
         CheckConstraint(f"state IN ({_STATE_LIST})", name="state"),
         # 2026年第1次全体会议: numbered per kind and year when convened.
-        UniqueConstraint("kind", "year", "number", name="uq_meetings_kind_year_number"),
+        UniqueConstraint(
+            "charter_id", "kind", "year", "number", name="uq_meetings_kind_year_number"
+        ),
         # 府谷联席纪〔2026〕1号: minutes numbered per year when published.
-        UniqueConstraint("minutes_year", "minutes_number", name="uq_meetings_minutes_number"),
+        UniqueConstraint(
+            "charter_id", "minutes_year", "minutes_number", name="uq_meetings_minutes_number"
+        ),
         CheckConstraint(
             "(minutes_number IS NOT NULL) = (state = 'minutes_published')", name="minutes_number"
         ),
@@ -50,6 +55,7 @@ class Meeting(db.Model):
     minutes_number: Mapped[int | None]
     minutes_published_at: Mapped[datetime | None]
 
+    charter: Mapped[Charter] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     convened_by: Mapped[User | None] = relationship(foreign_keys=[convened_by_id])
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
@@ -128,7 +134,7 @@ class MinutesReceipt(db.Model):
     acknowledged_by: Mapped[User | None] = relationship()
 
 
-class Delegation(db.Model):
+class Delegation(InJointMeeting, db.Model):
     """委托: the general convener lets a convener convene one meeting, or during a period."""
 
     __tablename__ = "delegations"

@@ -19,12 +19,18 @@ from meeting.timeutil import local
 from workflows.roles import CONVENER, GENERAL_CONVENER
 
 
+def everyone(meeting: Meeting) -> list[User]:
+    """Every unit's liaisons and the conveners of MEETING's joint meeting."""
+    here = meeting.charter_id
+    return [*all_unit_liaisons(here), *users_with_roles(here, GENERAL_CONVENER, CONVENER)]
+
+
 @signals.meeting_convened.connect
 def notify_convened(meeting: Meeting, user: User, **extra) -> None:
     """The notice: every unit's liaisons and the conveners."""
     when = local(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
     notify(
-        [*all_unit_liaisons(), *users_with_roles(GENERAL_CONVENER, CONVENER)],
+        everyone(meeting),
         "meeting_convened",
         _("Notice: %(name)s", name=display_name(meeting)),
         _(
@@ -34,6 +40,7 @@ def notify_convened(meeting: Meeting, user: User, **extra) -> None:
             where=meeting.location,
         ),
         f"/meetings/{meeting.id}",
+        charter_id=meeting.charter_id,
     )
 
 
@@ -44,11 +51,12 @@ def notify_cancelled(meeting: Meeting, user: User, reason: str, **extra) -> None
     if not meeting.convened_by_id:
         return
     notify(
-        [*all_unit_liaisons(), *users_with_roles(GENERAL_CONVENER, CONVENER)],
+        everyone(meeting),
         "meeting_cancelled",
         _("Cancelled: %(name)s", name=display_name(meeting)),
         reason,
         f"/meetings/{meeting.id}",
+        charter_id=meeting.charter_id,
     )
 
 
@@ -57,7 +65,8 @@ def notify_minutes_published(meeting: Meeting, user: User, document_number: str,
     """Every unit's liaisons; each proposing unit also gets the decisions on its own items."""
     link = f"/meetings/{meeting.id}"
     title = _("Minutes published: %(number)s", number=document_number)
-    notify(all_unit_liaisons(), "minutes_published", title, display_name(meeting), link)
+    notify(all_unit_liaisons(meeting.charter_id), "minutes_published", title,
+           display_name(meeting), link, charter_id=meeting.charter_id)  # fmt: skip
     for unit in {entry.item.unit for entry in meeting.agenda}:
         excerpt = "\n".join(
             decision_line(entry) for entry in meeting.agenda if entry.item.unit_id == unit.id
@@ -68,4 +77,5 @@ def notify_minutes_published(meeting: Meeting, user: User, document_number: str,
             _("Decisions on your unit's items"),
             excerpt,
             link,
+            charter_id=meeting.charter_id,
         )

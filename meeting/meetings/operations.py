@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from meeting import signals
 from meeting.accounts.models import User
-from meeting.charter.models import Charter
 from meeting.charter.rules import rules
 from meeting.contract import bodies, parse
 from meeting.errors import Forbidden, InvalidInput, InvalidTransition, UnknownEvent
@@ -23,6 +22,7 @@ from meeting.items.operations import fire_event
 from meeting.meetings.delegations import holds_delegation
 from meeting.meetings.minutes import draft_text, minutes_document_number
 from meeting.meetings.models import Meeting, MinutesReceipt
+from meeting.scope import joint_meeting_for_new
 from meeting.timeutil import local, utcnow
 from meeting.versioning import check_version, save_change
 from workflows import agenda_item
@@ -30,32 +30,44 @@ from workflows import meeting as workflow
 from workflows.roles import OFFICE
 
 
-def delegated(user: User, meeting: Meeting | None = None, when: datetime | None = None) -> bool:
-    """Whether USER holds a live delegation covering MEETING (or a meeting at WHEN)."""
+def delegated(user: User, meeting: Meeting | None = None, when: datetime | None = None,
+              charter_id: int | None = None) -> bool:  # fmt: skip
+    """Whether USER holds a live delegation covering MEETING (or a meeting at WHEN in joint
+    meeting CHARTER_ID)."""
     starts_at = meeting.starts_at if meeting else when
-    return holds_delegation(user, meeting.id if meeting else None, local(starts_at).date())
+    charter_id = meeting.charter_id if meeting else charter_id
+    return holds_delegation(
+        user, charter_id, meeting.id if meeting else None, local(starts_at).date()
+    )
 
 
 def available_events(meeting: Meeting, user: User) -> list[str]:
+    user.acting_in(meeting.charter_id)
     return workflow.available_events(
-        meeting.kind, meeting.state, user.role, delegated(user, meeting), rules()
+        meeting.kind, meeting.state, user.role, delegated(user, meeting), rules(meeting.charter_id)
     )
 
 
 def plan_meeting(user: User, data: dict) -> Meeting:
-    """Plan a meeting from DATA: kind, title, starts_at, location[, ends_at, requested_by]."""
-    if not any(workflow.may_plan(kind, user.role, True, rules()) for kind in workflow.KINDS):
+    """Plan a meeting from DATA: kind, title, starts_at, location[, ends_at, requested_by],
+    in the joint meeting DATA names (or the current one)."""
+    code = data.get("joint_meeting") if isinstance(data, dict) else None
+    charter = joint_meeting_for_new(code)
+    if not any(workflow.may_plan(k, user.role, True, rules(charter.id)) for k in workflow.KINDS):
         raise Forbidden(_("Your role may not plan this kind of meeting."))
     given = parse(bodies.MeetingPlanning, data)
     kind, title, starts_at, ends_at = given.kind, given.title, given.starts_at, given.ends_at
     location = given.location or ""
     if ends_at and ends_at <= starts_at:
         raise InvalidInput({"ends_at": _("Must be after the start.")})
-    if not workflow.may_plan(kind, user.role, delegated(user, when=starts_at), rules()):
+    if not workflow.may_plan(
+        kind, user.role, delegated(user, when=starts_at, charter_id=charter.id), rules(charter.id)
+    ):
         raise Forbidden(_("Your role may not plan this kind of meeting."))
     requester = _requester(given.requested_by) if workflow.needs_requester(kind) else None
     now = utcnow()
     meeting = Meeting(
+        charter_id=charter.id,
         kind=kind,
         title=title,
         starts_at=starts_at,
@@ -70,7 +82,8 @@ def plan_meeting(user: User, data: dict) -> Meeting:
     )
     db.session.add(meeting)
     db.session.flush()
-    record("meeting", meeting.id, "plan", None, "planned", user, _plain(data))
+    record("meeting", meeting.id, "plan", None, "planned", user, _plain(data),
+           charter_id=charter.id)  # fmt: skip
     return meeting
 
 
@@ -79,8 +92,14 @@ def fire_meeting_event(meeting: Meeting, name: str, user: User, data: dict) -> M
     event = workflow.EVENTS.get(name)
     if event is None:
         raise UnknownEvent(_("There is no event %(name)s.", name=name))
+    user.acting_in(meeting.charter_id)
     if not workflow.may_fire(
-        name, meeting.kind, meeting.state, user.role, delegated(user, meeting), rules()
+        name,
+        meeting.kind,
+        meeting.state,
+        user.role,
+        delegated(user, meeting),
+        rules(meeting.charter_id),
     ):
         raise Forbidden(_("Your role may not do this for this meeting (五(一))."))
     if meeting.state not in event.sources:
@@ -127,11 +146,13 @@ def record_change(meeting: Meeting, event: str, from_state: str, user: User, fie
 
 def office_records(meeting: Meeting, user: User) -> set[str]:
     """What USER may record on MEETING now (pages show only those controls)."""
+    user.acting_in(meeting.charter_id)
     return workflow.office_records(user.role, meeting.state)
 
 
 def may_record(meeting: Meeting, user: User, record: str) -> None:
     """Refuse RECORD (workflow.OFFICE_RECORDS) unless USER is the office and the state allows it."""
+    user.acting_in(meeting.charter_id)
     if user.role != OFFICE:
         raise Forbidden(_("Only the joint meeting office does this."))
     if record not in workflow.office_records(user.role, meeting.state):
@@ -152,7 +173,9 @@ def _on_convene(meeting: Meeting, user: User, fields: dict) -> None:
     meeting.number = 1 + (
         db.session.scalar(
             select(func.max(Meeting.number)).where(
-                Meeting.kind == meeting.kind, Meeting.year == meeting.year
+                Meeting.charter_id == meeting.charter_id,
+                Meeting.kind == meeting.kind,
+                Meeting.year == meeting.year,
             )
         )
         or 0
@@ -169,13 +192,15 @@ def _on_publish(meeting: Meeting, user: User, fields: dict) -> None:
     # Not flushed before the number is known: the state and the number go in together.
     with db.session.no_autoflush:
         last = db.session.scalar(
-            select(func.max(Meeting.minutes_number)).where(Meeting.minutes_year == year)
+            select(func.max(Meeting.minutes_number)).where(
+                Meeting.charter_id == meeting.charter_id, Meeting.minutes_year == year
+            )
         )
     meeting.minutes_year, meeting.minutes_number = year, (last or 0) + 1
     meeting.minutes_published_at = now
     fields["minutes_number"] = minutes_document_number(meeting)
     fields["minutes_text"] = meeting.minutes_text  # the frozen text, kept in history
-    units = Charter.current().active_units
+    units = meeting.charter.active_units
     for unit in units:
         db.session.add(MinutesReceipt(meeting=meeting, unit=unit, delivered_at=now))
 

@@ -28,6 +28,7 @@ def update_minutes(meeting: Meeting, user: User, text, version) -> None:
 
 def acknowledge_minutes(meeting: Meeting, user: User) -> MinutesReceipt:
     """A unit's liaison signs for the published minutes (签收)."""
+    user.acting_in(meeting.charter_id)
     if user.role != LIAISON:
         raise Forbidden(_("Only a member unit's liaison signs for the minutes."))
     receipt = next((r for r in meeting.receipts if r.unit_id == user.unit_id), None)

@@ -16,6 +16,7 @@ def meeting_json(
 ) -> resources.MeetingSummary:
     body = {
         "id": meeting.id,
+        "joint_meeting": meeting.joint_meeting,
         "kind": meeting.kind,
         "title": meeting.title,
         "name": display_name(meeting),
@@ -61,6 +62,7 @@ def delegation_json(delegation: Delegation) -> resources.Delegation:
     return resources.Delegation(
         **{
             "id": delegation.id,
+            "joint_meeting": delegation.joint_meeting,
             "delegator": delegation.delegator.username,
             **delegation_fields(delegation),
             "created_at": iso(delegation.created_at),

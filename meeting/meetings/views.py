@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from meeting.accounts.models import User
 from meeting.accounts.permissions import signed_in
-from meeting.charter.models import Charter
+from meeting.accounts.seats import holders_list
 from meeting.charter.rules import rules
 from meeting.errors import InvalidInput
 from meeting.extensions import db
@@ -37,6 +37,7 @@ from meeting.meetings.operations import (
 from meeting.meetings.queries import meetings_query
 from meeting.meetings.receipts import acknowledge_minutes, update_minutes
 from meeting.pages import attempt
+from meeting.scope import current_charter_id, enter_scope, follow
 from meeting.timeutil import local, utcnow
 from workflows import meeting as workflow
 from workflows.i18n import N_
@@ -51,12 +52,14 @@ def index():
     """Upcoming or past meetings, by kind."""
     when = request.args.get("when", "upcoming")
     kind = request.args.get("kind") or None
-    page = db.paginate(meetings_query(kind, None, when), per_page=20, error_out=False)
+    here = current_charter_id()
+    query = meetings_query(kind, None, when).where(Meeting.charter_id == here)
+    page = db.paginate(query, per_page=20, error_out=False)
     may_plan = any(
         workflow.may_plan(
             k,
             current_user.role,
-            holds_delegation(current_user, None, local(utcnow()).date()),
+            holds_delegation(current_user, here, None, local(utcnow()).date()),
             rules(),
         )
         for k in workflow.KINDS_REGISTRY
@@ -68,7 +71,7 @@ def index():
 @signed_in
 def new():
     form = MeetingForm()
-    conveners = db.session.scalars(select(User).where(User.role.in_(workflow.REQUESTERS)))
+    conveners = holders_list(current_charter_id(), *workflow.REQUESTERS)
     form.requested_by.choices = [("", "—")] + [(u.username, u.name) for u in conveners]
     status = 200
     if form.validate_on_submit():
@@ -98,10 +101,12 @@ def show(meeting_id: int, status: int = 200):
     if "edit_agenda" in records:
         states = workflow.kind(meeting.kind).agenda_states
         candidates = db.session.scalars(
-            select(Item).where(Item.state.in_(states)).order_by(Item.id)
+            select(Item)
+            .where(Item.charter_id == meeting.charter_id, Item.state.in_(states))
+            .order_by(Item.id)
         )
         eligible = [item for item in candidates if open_meeting_of(item) is None]
-    conveners = db.session.scalars(select(User).where(User.role.in_(workflow.REQUESTERS)))
+    conveners = holders_list(meeting.charter_id, *workflow.REQUESTERS)
     return render_template(
         "meetings/show.html",
         meeting=meeting,
@@ -124,7 +129,7 @@ def session_view(meeting_id: int, status: int = 200):
     return render_template(
         "meetings/session.html",
         meeting=meeting,
-        units=Charter.current().active_units,
+        units=meeting.charter.active_units,
         attendance=attendance,
         decisions=workflow.kind(meeting.kind).decisions,
         events=[workflow.EVENTS[e] for e in available_events(meeting, current_user)],
@@ -188,7 +193,7 @@ def attendance(meeting_id: int):
     marks = {
         unit.code: {"status": request.form.get(f"status-{unit.code}"),
                     "deputy_name": request.form.get(f"deputy-{unit.code}", "")}
-        for unit in Charter.current().active_units
+        for unit in meeting.charter.active_units
         if request.form.get(f"status-{unit.code}")
     }  # fmt: skip
     return _act(meeting, lambda: record_attendance(meeting, current_user, marks),
@@ -249,6 +254,7 @@ def calendar(token: str) -> Response:
     user = db.session.scalar(select(User).where(User.calendar_token == token)) if token else None
     if user is None or not user.active:
         abort(404)
+    enter_scope(user)
     return ics_response()
 
 
@@ -268,6 +274,7 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         abort(404)
+    follow(meeting)
     return meeting
 
 

@@ -14,6 +14,8 @@ class Notification(db.Model):
     __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The joint meeting it concerns, for labels and filters (None: none in particular).
+    charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
@@ -23,3 +25,9 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+    @property
+    def joint_meeting(self) -> str | None:
+        from meeting.scope import joint_meeting_code
+
+        return joint_meeting_code(self.charter_id)

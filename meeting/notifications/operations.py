@@ -3,7 +3,8 @@
 from flask import current_app
 from sqlalchemy import func, select
 
-from meeting.accounts.models import User
+from meeting.accounts.models import Seat, User
+from meeting.accounts.seats import holders_list
 from meeting.charter.models import Unit
 from meeting.extensions import db
 from meeting.notifications.mail import OutboxMail
@@ -22,8 +23,10 @@ def one_line(text: str, limit: int) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def notify(users, kind: str, title: str, body: str = "", link: str = "") -> int:
-    """Add one notification per distinct active user; return how many.
+def notify(users, kind: str, title: str, body: str = "", link: str = "", *,
+           charter_id: int | None) -> int:  # fmt: skip
+    """Add one notification per distinct active user, labelled with the joint meeting
+    CHARTER_ID it concerns; return how many.
 
     The title is built from people's text (an item's title after a prefix): it is made one
     line and cut to fit here, where every notification passes.
@@ -37,7 +40,13 @@ def notify(users, kind: str, title: str, body: str = "", link: str = "") -> int:
             continue
         seen.add(user.id)
         notification = Notification(
-            user=user, kind=kind, title=title, body=body, link=link, created_at=now
+            charter_id=charter_id,
+            user=user,
+            kind=kind,
+            title=title,
+            body=body,
+            link=link,
+            created_at=now,
         )
         db.session.add(notification)
         if mail and user.email:
@@ -48,23 +57,31 @@ def notify(users, kind: str, title: str, body: str = "", link: str = "") -> int:
     return len(seen)
 
 
-def users_with_roles(*roles: str) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.role.in_(roles), User.active)))
+def users_with_roles(charter_id: int, *roles: str) -> list[User]:
+    """Who holds one of ROLES in joint meeting CHARTER_ID."""
+    return holders_list(charter_id, *roles)
 
 
 def liaisons_of(units) -> list[User]:
+    """The liaisons of UNITS (member units: each of one joint meeting)."""
     unit_ids = [unit.id for unit in units]
     return list(
         db.session.scalars(
-            select(User).where(User.role == LIAISON, User.unit_id.in_(unit_ids), User.active)
+            select(User)
+            .join(Seat, Seat.user_id == User.id)
+            .where(Seat.role == LIAISON, Seat.unit_id.in_(unit_ids), User.active)
         )
     )
 
 
-def all_unit_liaisons() -> list[User]:
+def all_unit_liaisons(charter_id: int) -> list[User]:
+    """The liaisons of every active member unit of joint meeting CHARTER_ID."""
     return list(
         db.session.scalars(
-            select(User).join(Unit).where(User.role == LIAISON, User.active, Unit.active)
+            select(User)
+            .join(Seat, Seat.user_id == User.id)
+            .join(Unit, Unit.id == Seat.unit_id)
+            .where(Seat.role == LIAISON, Seat.charter_id == charter_id, User.active, Unit.active)
         )
     )
 

@@ -1,6 +1,7 @@
-"""The scheduler's jobs, each a plain function of the time it runs as (naive UTC `now`).
+"""The scheduler's jobs, each a plain function of the time it runs as (naive UTC `now`) and
+the joint meeting it checks.
 
-They read the charter's rules, send what is due through `remind_once`, and flush; the caller
+They read that joint meeting's rules, send what is due through `remind_once`, and flush; the caller
 commits. Running one twice, or in two processes at once, sends nothing twice.
 """
 
@@ -24,14 +25,16 @@ from workflows import task as task_workflow
 from workflows.roles import CONVENER, GENERAL_CONVENER, OFFICE
 
 
-def annual_plenary(now: datetime) -> int:
+def annual_plenary(now: datetime, charter: Charter) -> int:
     """五(一): a plenary in principle every year. Prompt to plan it at the start of the year;
     from the configured day, remind every configured interval until one is convened."""
-    rules = Charter.current().rules
+    rules = charter.rules
     today = county_today(now)
     year = today.year
     plenaries = select(Meeting.state).where(
-        Meeting.kind == meeting_workflow.PLENARY_KIND, Meeting.year == year
+        Meeting.charter_id == charter.id,
+        Meeting.kind == meeting_workflow.PLENARY_KIND,
+        Meeting.year == year,
     )
     states = db_scalars(plenaries)
     planned = sum(1 for state in states if state != "cancelled")
@@ -42,12 +45,14 @@ def annual_plenary(now: datetime) -> int:
         if wanted == 1
         else _("The charter (五(一)) holds %(n)d plenary meetings a year in principle.", n=wanted)
     )
-    people = users_with_roles(GENERAL_CONVENER, CONVENER, OFFICE)
+    people = users_with_roles(charter.id, GENERAL_CONVENER, CONVENER, OFFICE)
+    subject = f"plenary:{charter.id}:{year}"
     sent = 0
     if meeting_workflow.plenaries_owed(planned, rules):
         sent += remind_once(
-            (f"plenary:{year}", "plan", str(year)), people, "plenary_plan",
+            (subject, "plan", str(year)), people, "plenary_plan",
             _("Plan this year's plenary meeting (%(year)d)", year=year), why, "/meetings/new", now,
+            charter.id,
         )  # fmt: skip
     period = meeting_workflow.plenary_reminder_period(today, convened, rules)
     if period is not None:
@@ -58,20 +63,23 @@ def annual_plenary(now: datetime) -> int:
                    n=convened, wanted=wanted, year=year)
         )  # fmt: skip
         sent += remind_once(
-            (f"plenary:{year}", "not_convened", str(period)), people, "plenary_reminder",
-            title, why, "/meetings/", now,
+            (subject, "not_convened", str(period)), people, "plenary_reminder",
+            title, why, "/meetings/", now, charter.id,
         )  # fmt: skip
     return sent
 
 
-def task_deadlines(now: datetime) -> int:
+def task_deadlines(now: datetime, charter: Charter) -> int:
     """Remind the lead unit before the deadline; tell it and the office on the first day
     overdue; escalate to the conveners after the configured number of days."""
-    bands = task_workflow.WarningBands.from_rules(Charter.current().rules)
+    bands = task_workflow.WarningBands.from_rules(charter.rules)
     today = county_today(now)
-    office, conveners = users_with_roles(OFFICE), users_with_roles(CONVENER)
+    here = charter.id
+    office, conveners = users_with_roles(here, OFFICE), users_with_roles(here, CONVENER)
     due_soon = bands.deadlines("yellow", today)[1]  # tasks due later are in no band yet
-    open_tasks = select(Task).where(Task.state != "done", Task.deadline <= due_soon)
+    open_tasks = select(Task).where(
+        Task.charter_id == here, Task.state != "done", Task.deadline <= due_soon
+    )
     sent = 0
     for task in db_scalars(open_tasks.order_by(Task.id)):
         left = (task.deadline - today).days
@@ -82,47 +90,55 @@ def task_deadlines(now: datetime) -> int:
         if level == "yellow":
             sent += remind_once((subject, "due_soon", period), lead, "task_due_soon",
                                 _("Due in %(n)d days: %(item)s", n=left, item=title),
-                                task.description, link, now)  # fmt: skip
+                                task.description, link, now, here)  # fmt: skip
         if level in task_workflow.OVERDUE_LEVELS:
             sent += remind_once((subject, "overdue", period), [*lead, *office], "task_overdue",
-                                _("Overdue: %(item)s", item=title), task.description, link, now)  # fmt: skip
+                                _("Overdue: %(item)s", item=title), task.description, link, now,
+                                here)  # fmt: skip
         if level == "dark_red":
             sent += remind_once((subject, "escalate", period), conveners, "task_escalated",
                                 _("Overdue more than %(n)d days: %(item)s", n=bands.escalation_days, item=title),
-                                f"{task.lead_unit.name}:{task.description}", link, now)  # fmt: skip
+                                f"{task.lead_unit.name}:{task.description}", link, now,
+                                here)  # fmt: skip
     return sent
 
 
-def waiting_items(now: datetime) -> int:
+def waiting_items(now: datetime, charter: Charter) -> int:
     """Items waiting longer than the charter allows for review (office) or approval."""
-    rules = Charter.current().rules
+    rules, here = charter.rules, charter.id
     sent = 0
     review_due = now - timedelta(days=rules["review_limit_days"])
     for item in db_scalars(
-        select(Item).where(Item.state == "submitted", Item.submitted_at <= review_due)
+        select(Item).where(
+            Item.charter_id == here, Item.state == "submitted", Item.submitted_at <= review_due
+        )
     ):
         sent += remind_once(
             (f"item:{item.id}", "review_wait", item.submitted_at.isoformat()),
-            users_with_roles(OFFICE), "review_waiting",
+            users_with_roles(here, OFFICE), "review_waiting",
             _("Waiting for review: %(item)s", item=item.title), item.unit.name, f"/items/{item.id}", now,
+            here,
         )  # fmt: skip
     approval_due = now - timedelta(days=rules["approval_limit_days"])
     for item in db_scalars(
-        select(Item).where(Item.state == "reviewed", Item.updated_at <= approval_due)
+        select(Item).where(
+            Item.charter_id == here, Item.state == "reviewed", Item.updated_at <= approval_due
+        )
     ):
         sent += remind_once(
             (f"item:{item.id}", "approval_wait", item.updated_at.isoformat()),
-            users_with_roles(*rules["approvers"]), "approval_waiting",
+            users_with_roles(here, *rules["approvers"]), "approval_waiting",
             _("Waiting for approval: %(item)s", item=item.title), item.unit.name, f"/items/{item.id}", now,
+            here,
         )  # fmt: skip
     return sent
 
 
-def bulletin_draft(now: datetime) -> int:
+def bulletin_draft(now: datetime, charter: Charter) -> int:
     """三(三): each period, a draft progress bulletin of the last period for the office."""
-    period = Charter.current().rules["bulletin_period"]
+    period = charter.rules["bulletin_period"]
     start, end = previous_period(county_today(now), period)
-    key = ("bulletin", period, start.isoformat())
+    key = (f"bulletin:{charter.id}", period, start.isoformat())
     if already_sent(key):
         return 0
     try:
@@ -132,15 +148,14 @@ def bulletin_draft(now: datetime) -> int:
                 Reminder(subject=key[0], reason=key[1], period=key[2], sent_at=now, recipients=0)
             )
             db.session.flush()
-            bulletin = create_bulletin(None, start, end)
+            bulletin = create_bulletin(None, start, end, charter)
             title = _(
                 "Draft progress bulletin for %(start)s – %(end)s",
                 start=start.isoformat(),
                 end=end.isoformat(),
             )
-            notify(
-                users_with_roles(OFFICE), "bulletin_draft", title, "", f"/bulletins/{bulletin.id}"
-            )
+            notify(users_with_roles(charter.id, OFFICE), "bulletin_draft", title, "",
+                   f"/bulletins/{bulletin.id}", charter_id=charter.id)  # fmt: skip
     except IntegrityError:
         return 0
     return 1
@@ -166,10 +181,12 @@ JOBS = {
 
 
 def run_all(now: datetime) -> dict[str, int]:
-    """Every check as of NOW: {job: reminders sent}. The caller commits."""
-    if Charter.current() is None:
+    """Every check of every joint meeting still running, each by its own rules, as of NOW:
+    {job: reminders sent}. The caller commits."""
+    charters = db_scalars(select(Charter).where(Charter.archived_at.is_(None)).order_by(Charter.id))
+    if not charters:
         return {}
-    return {name: job(now) for name, job in JOBS.items()}
+    return {name: sum(job(now, charter) for charter in charters) for name, job in JOBS.items()}
 
 
 def db_scalars(query) -> list:

@@ -26,7 +26,7 @@ class Reminder(db.Model):
 
 
 def remind_once(key: tuple[str, str, str], users, kind: str, title: str, body: str, link: str,
-                now: datetime) -> bool:  # fmt: skip
+                now: datetime, charter_id: int) -> bool:  # fmt: skip
     """Notify USERS unless the reminder KEY was sent before; True when sent now.
 
     The reminder row and its notifications are written in one savepoint: if another process
@@ -37,7 +37,7 @@ def remind_once(key: tuple[str, str, str], users, kind: str, title: str, body: s
         return False
     try:
         with db.session.begin_nested():
-            count = notify(users, kind, title, body, link)
+            count = notify(users, kind, title, body, link, charter_id=charter_id)
             db.session.add(Reminder(subject=subject, reason=reason, period=period, sent_at=now,
                                     recipients=count))  # fmt: skip
             db.session.flush()

@@ -24,16 +24,22 @@ from workflows import agenda_item
 from workflows.roles import CONVENER, GENERAL_CONVENER, OFFICE
 
 
-def figures(start: date, end: date, today: date) -> dict:
-    """Items by state and tasks by lead unit, as of TODAY, for what existed by END."""
+def figures(charter: Charter, start: date, end: date, today: date) -> dict:
+    """CHARTER's items by state and tasks by lead unit, as of TODAY, for what existed by END."""
     items = db.session.execute(
         select(Item.state, func.count())
-        .where(Item.submitted_at.is_not(None), Item.created_at < day_end_utc(end))
+        .where(
+            Item.charter_id == charter.id,
+            Item.submitted_at.is_not(None),
+            Item.created_at < day_end_utc(end),
+        )
         .group_by(Item.state)
     ).all()
-    tasks = db.session.scalars(select(Task).where(Task.assigned_at < day_end_utc(end))).all()
+    tasks = db.session.scalars(
+        select(Task).where(Task.charter_id == charter.id, Task.assigned_at < day_end_utc(end))
+    ).all()
     by_unit = []
-    for unit in Charter.current().active_units:
+    for unit in charter.active_units:
         mine = [t for t in tasks if t.lead_unit_id == unit.id]
         done = sum(t.state == "done" for t in mine)
         by_unit.append({
@@ -61,13 +67,19 @@ def figures(start: date, end: date, today: date) -> dict:
     }
 
 
-def create_bulletin(user: User | None, start: date, end: date) -> Bulletin:
-    """A draft bulletin for START..END (USER None: the scheduler's periodic draft)."""
+def create_bulletin(user: User | None, start: date, end: date,
+                    charter: Charter | None = None) -> Bulletin:  # fmt: skip
+    """A draft bulletin of CHARTER (default: the current joint meeting) for START..END
+    (USER None: the scheduler's periodic draft)."""
+    charter = charter or Charter.current()
+    if user is not None:
+        user.acting_in(charter.id)
     if user is not None and user.role != OFFICE:
         raise Forbidden(_("Only the joint meeting office issues bulletins."))
     if end < start:
         raise InvalidInput({"period_end": _("Must not be before the start.")})
-    bulletin = Bulletin(period_start=start, period_end=end, figures=figures(start, end, county_today()),
+    bulletin = Bulletin(charter_id=charter.id, period_start=start, period_end=end,
+                        figures=figures(charter, start, end, county_today()),
                         created_by=user, created_at=utcnow())  # fmt: skip
     db.session.add(bulletin)
     db.session.flush()
@@ -79,12 +91,14 @@ def create_bulletin(user: User | None, start: date, end: date) -> Bulletin:
         "draft",
         user,
         {"period": bulletin.figures["period"]},
+        charter_id=charter.id,
     )
     return bulletin
 
 
 def publish_bulletin(bulletin: Bulletin, user: User) -> Bulletin:
     """Freeze, number (2026年第3期) and deliver the bulletin to every unit."""
+    user.acting_in(bulletin.charter_id)
     if user.role != OFFICE:
         raise Forbidden(_("Only the joint meeting office issues bulletins."))
     if bulletin.published_at is not None:
@@ -93,7 +107,11 @@ def publish_bulletin(bulletin: Bulletin, user: User) -> Bulletin:
         )
     now = utcnow()
     year = local(now).year
-    last = db.session.scalar(select(func.max(Bulletin.number)).where(Bulletin.year == year))
+    last = db.session.scalar(
+        select(func.max(Bulletin.number)).where(
+            Bulletin.charter_id == bulletin.charter_id, Bulletin.year == year
+        )
+    )
     bulletin.year, bulletin.number, bulletin.published_at = year, (last or 0) + 1, now
     db.session.flush()
     record(
@@ -104,9 +122,12 @@ def publish_bulletin(bulletin: Bulletin, user: User) -> Bulletin:
         "published",
         user,
         {"number": bulletin_name(bulletin)},
+        charter_id=bulletin.charter_id,
     )
-    notify([*all_unit_liaisons(), *users_with_roles(GENERAL_CONVENER, CONVENER)], "bulletin_published",
-           _("Progress bulletin %(name)s", name=bulletin_name(bulletin)), "", f"/bulletins/{bulletin.id}")  # fmt: skip
+    here = bulletin.charter_id
+    notify([*all_unit_liaisons(here), *users_with_roles(here, GENERAL_CONVENER, CONVENER)],
+           "bulletin_published", _("Progress bulletin %(name)s", name=bulletin_name(bulletin)), "",
+           f"/bulletins/{bulletin.id}", charter_id=here)  # fmt: skip
     return bulletin
 
 
@@ -117,7 +138,7 @@ def bulletin_name(bulletin: Bulletin) -> str:
 
 
 def docx_bytes(bulletin: Bulletin) -> bytes:
-    charter = Charter.current()
+    charter = bulletin.charter
     figures_ = bulletin.figures
     doc = Document()
     _line(doc, f"{charter.name}", 22, center=True)

@@ -3,15 +3,15 @@
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, and_, false, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from meeting.accounts.models import User
-from meeting.charter.loader import unit_by_code
 from meeting.charter.models import Unit
 from meeting.items.models import Item
+from meeting.scope import narrow
 from meeting.tasks.models import Task
-from meeting.tasks.queries import involves, visible_to
+from meeting.tasks.queries import visible_to
 from meeting.timeutil import day_start_utc
 from workflows import task as workflow
 
@@ -41,9 +41,12 @@ def ledger_query(filters: "TaskQuery", today: date, rules: dict, viewer: User) -
             selectinload(Task.reports),
         )
     )
+    query = narrow(query, Task.charter_id, filters.joint_meeting)
     if filters.unit:
-        unit = unit_by_code(filters.unit)
-        query = query.where(involves(unit.id) if unit else false())  # no such unit: no tasks
+        units = select(Unit.id).where(Unit.code == filters.unit)  # in any joint meeting shown
+        query = query.where(
+            or_(Task.lead_unit_id.in_(units), Task.responsible_units.any(Unit.id.in_(units)))
+        )
     if filters.state:
         query = query.where(Task.state == filters.state)
     open_ = Task.state != "done"

@@ -15,9 +15,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meeting.accounts.models import User
-from meeting.charter.models import Unit
+from meeting.charter.models import Charter, Unit
 from meeting.extensions import db
 from meeting.items.models import Item
+from meeting.scope import InJointMeeting
 from workflows.task import STATES
 
 _STATE_LIST = ", ".join(f"'{state}'" for state in STATES)
@@ -30,7 +31,7 @@ responsible_units = Table(
 )
 
 
-class Task(db.Model):
+class Task(InJointMeeting, db.Model):
     __tablename__ = "tasks"
     __table_args__ = (
         CheckConstraint(f"state IN ({_STATE_LIST})", name="state"),
@@ -96,12 +97,12 @@ class ProgressReport(db.Model):
     author: Mapped[User] = relationship()
 
 
-class Bulletin(db.Model):
+class Bulletin(InJointMeeting, db.Model):
     """工作进展通报: figures for a period, frozen when published and numbered per year."""
 
     __tablename__ = "bulletins"
     __table_args__ = (
-        UniqueConstraint("year", "number", name="uq_bulletins_year_number"),
+        UniqueConstraint("charter_id", "year", "number", name="uq_bulletins_year_number"),
         CheckConstraint("(number IS NULL) = (published_at IS NULL)", name="number_when_published"),
     )
 
@@ -115,4 +116,5 @@ class Bulletin(db.Model):
     created_at: Mapped[datetime]
     published_at: Mapped[datetime | None]
 
+    charter: Mapped[Charter] = relationship()
     created_by: Mapped[User | None] = relationship()

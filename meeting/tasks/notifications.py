@@ -29,7 +29,7 @@ def notify_assigned(task: Task, units: list, **extra) -> None:
     """The liaisons of the units now on TASK."""
     if units:
         notify(liaisons_of(units), "task_assigned", _("New task: %(item)s", item=task.item.title),
-               task.description, f"/tasks/{task.id}")  # fmt: skip
+               task.description, f"/tasks/{task.id}", charter_id=task.charter_id)  # fmt: skip
 
 
 @signals.task_released.connect
@@ -38,7 +38,7 @@ def notify_released(task: Task, units: list, reason: str, **extra) -> None:
     if units:
         notify(liaisons_of(units), "task_released",
                _("Released from a task: %(item)s", item=task.item.title), reason,
-               f"/tasks/{task.id}")  # fmt: skip
+               f"/tasks/{task.id}", charter_id=task.charter_id)  # fmt: skip
 
 
 @signals.task_event_fired.connect
@@ -47,5 +47,7 @@ def notify_task_event(task: Task, event: str, fields: dict, **extra) -> None:
     if event not in MESSAGES:
         return
     who, kind, title, body = MESSAGES[event]
-    users = users_with_roles(OFFICE) if who == OFFICE_STAFF else liaisons_of([task.lead_unit])
-    notify(users, kind, _(title, item=task.item.title), fields[body], f"/tasks/{task.id}")
+    here = task.charter_id
+    users = users_with_roles(here, OFFICE) if who == OFFICE_STAFF else liaisons_of([task.lead_unit])
+    notify(users, kind, _(title, item=task.item.title), fields[body], f"/tasks/{task.id}",
+           charter_id=here)  # fmt: skip

@@ -34,14 +34,17 @@ from workflows.roles import LIAISON, OFFICE
 
 
 def is_lead(task: Task, user: User) -> bool:
+    user.acting_in(task.charter_id)
     return user.role == LIAISON and user.unit_id == task.lead_unit_id
 
 
 def is_responsible(task: Task, user: User) -> bool:
+    user.acting_in(task.charter_id)
     return user.role == LIAISON and user.unit_id in {u.id for u in task.responsible_units}
 
 
 def available_events(task: Task, user: User) -> list[str]:
+    user.acting_in(task.charter_id)
     return workflow.available_events(
         task.state, user.role == OFFICE, is_lead(task, user), is_responsible(task, user),
         task.extension_date is not None,
@@ -51,7 +54,7 @@ def available_events(task: Task, user: User) -> list[str]:
 def warning_of(task: Task, today: date | None = None) -> str:
     """TASK's warning band as of TODAY, by the charter's rules."""
     left = days_left(task.deadline, task.state == "done", today or county_today())
-    return workflow.WarningBands.from_rules(rules()).for_days_left(left)
+    return workflow.WarningBands.from_rules(rules(task.charter_id)).for_days_left(left)
 
 
 def is_overdue(task: Task, today: date | None = None) -> bool:
@@ -59,11 +62,13 @@ def is_overdue(task: Task, today: date | None = None) -> bool:
 
 
 def can_assign(item: Item, user: User) -> bool:
+    user.acting_in(item.charter_id)
     return workflow.may_assign(user.role, item.state)
 
 
 def assign_task(item: Item, user: User, data: dict) -> Task:
     """The office assigns a task of an adopted (or implementing) item."""
+    user.acting_in(item.charter_id)
     if user.role != OFFICE:
         raise Forbidden(_("Only the joint meeting office assigns tasks."))
     if item.state not in workflow.ITEM_STATES_FOR_TASKS:
@@ -73,7 +78,7 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
             available_events=[],
         )
     given = parse(bodies.TaskAssignment, data)
-    lead, responsible = _units(given.lead_unit, given.responsible_units)
+    lead, responsible = _units(item.charter_id, given.lead_unit, given.responsible_units)
     description, working_days = given.description, given.working_days
     today = county_today()
     if working_days is not None:
@@ -86,7 +91,7 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
         deadline = given.deadline
     now = utcnow()
     task = Task(
-        item=item, lead_unit=lead, responsible_units=responsible, description=description,
+        charter_id=item.charter_id, item=item, lead_unit=lead, responsible_units=responsible, description=description,
         deadline=deadline, original_deadline=deadline, working_days=working_days,
         assigned_by=user, assigned_at=now, updated_at=now, version=1,
     )  # fmt: skip
@@ -95,7 +100,7 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
     record("task", task.id, "assign", None, "assigned", user, {
         "lead_unit": lead.code, "responsible_units": [u.code for u in responsible],
         "deadline": deadline.isoformat(), "working_days": working_days, "description": description,
-    })  # fmt: skip
+    }, charter_id=item.charter_id)  # fmt: skip
     if item.state == "adopted":
         fire_item_event(item, "start_implementation", None, {"version": item.version},
                         via=agenda_item.BY_SYSTEM)  # fmt: skip
@@ -116,6 +121,7 @@ def fire_task_event(task: Task, name: str, user: User, data: dict,
     event = workflow.EVENTS.get(name)
     if event is None:
         raise UnknownEvent(_("There is no event %(name)s.", name=name))
+    user.acting_in(task.charter_id)
     if not workflow.may_fire(
         event, user.role == OFFICE, is_lead(task, user), is_responsible(task, user)
     ):
@@ -228,19 +234,20 @@ def _fields(event: workflow.Event, task: Task, data: dict) -> dict:
             )})  # fmt: skip
         fields["new_deadline"] = fields["new_deadline"].isoformat()
     if event.name == "adjust_units":
-        lead, responsible = _units(given.lead_unit, given.responsible_units)
+        lead, responsible = _units(task.charter_id, given.lead_unit, given.responsible_units)
         fields.update(_lead=lead, _responsible=responsible, lead_unit=lead.code,
                       responsible_units=[u.code for u in responsible])  # fmt: skip
     return fields
 
 
-def _units(lead_code: str, codes: list[str]) -> tuple[Unit, list[Unit]]:
-    """The lead unit and the responsible units (without the lead) of their codes."""
+def _units(charter_id: int, lead_code: str, codes: list[str]) -> tuple[Unit, list[Unit]]:
+    """The lead unit and the responsible units (without the lead) of their codes, member
+    units of joint meeting CHARTER_ID."""
     errors = {}
-    lead = unit_by_code(lead_code)
+    lead = unit_by_code(lead_code, charter_id)
     if lead is None:
         errors["lead_unit"] = _("Choose the lead unit by its code.")
-    responsible = [unit_by_code(code) for code in codes]
+    responsible = [unit_by_code(code, charter_id) for code in codes]
     if None in responsible:
         errors["responsible_units"] = _("Unknown unit code(s).")
     if errors:

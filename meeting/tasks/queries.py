@@ -12,18 +12,28 @@ from workflows import task as workflow
 def visible_task(task_id: int, viewer: User) -> Task | None:
     """Task TASK_ID if VIEWER may see it (pages answer 404 and the API not_found otherwise)."""
     task = db.session.get(Task, task_id)
-    if task is None or not workflow.liaison_sees(viewer.role, viewer.unit_id, task.unit_ids):
+    if task is None:
+        return None
+    viewer.acting_in(task.charter_id)
+    if not workflow.liaison_sees(viewer.role, viewer.unit_id, task.unit_ids):
         return None
     return task
 
 
 def visible_to(viewer: User) -> ColumnElement[bool]:
-    """The tasks VIEWER sees, as a WHERE clause: `liaison_sees` over the task table."""
-    if not workflow.scoped_to_unit(viewer.role):
+    """The tasks VIEWER sees, as a WHERE clause: `liaison_sees` over the task table, in each
+    joint meeting by the role VIEWER holds there."""
+    if viewer.is_admin:
         return true()
-    if viewer.unit_id is None:
-        return false()
-    return involves(viewer.unit_id)
+    per_meeting = []
+    for seat in viewer.seats:
+        if seat.charter_id is None:
+            continue
+        if not workflow.scoped_to_unit(seat.role):
+            per_meeting.append(Task.charter_id == seat.charter_id)
+        elif seat.unit_id is not None:
+            per_meeting.append(involves(seat.unit_id))  # a unit is of one joint meeting
+    return or_(false(), *per_meeting)
 
 
 def involves(unit_id: int) -> ColumnElement[bool]:

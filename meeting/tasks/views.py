@@ -19,6 +19,7 @@ from meeting.history import history_of
 from meeting.items.models import Item
 from meeting.items.operations import can_view
 from meeting.pages import attempt, describe
+from meeting.scope import current_charter_id, follow
 from meeting.tasks import bulletins as bulletin_ops
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.export import ledger_xlsx
@@ -46,6 +47,7 @@ def assign(item_id: int):
     item = db.session.get(Item, item_id)
     if item is None or not can_view(item, current_user):
         abort(404)
+    follow(item)
     errors, status = {}, 200
     if request.method == "POST":
         data = {
@@ -69,7 +71,7 @@ def assign(item_id: int):
         else:
             flash(_("Task assigned."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
-    return render_template("tasks/assign.html", item=item, units=Charter.current().active_units,
+    return render_template("tasks/assign.html", item=item, units=item.charter.active_units,
                            errors=errors, form=request.form), status  # fmt: skip
 
 
@@ -84,7 +86,7 @@ def show(task_id: int, status: int = 200, errors: dict | None = None):
         history=history_of("task", task.id),
         warning=warning_of(task),
         overdue=is_overdue(task),
-        units=Charter.current().active_units,
+        units=task.item.charter.active_units,
         errors=errors or {},
     ), status
 
@@ -122,7 +124,7 @@ def report_file(task_id: int, report_id: int):
 @signed_in
 def ledger():
     """督办台账: every task (a liaison: their unit's), filtered, sorted and paged."""
-    filters = _filters_or_defaults()
+    filters = _page_filters()
     today = county_today()
     query = ledger_query(filters, today, rules(), current_user)
     page = db.paginate(query, per_page=20, error_out=False)
@@ -136,7 +138,7 @@ def ledger():
 @signed_in
 def export():
     """The ledger with the same filters, as an Excel workbook."""
-    filters = _filters_or_defaults()
+    filters = _page_filters()
     today = county_today()
     tasks = db.session.scalars(ledger_query(filters, today, rules(), current_user)).all()
     return send_file(
@@ -150,7 +152,11 @@ def export():
 @bp.get("/bulletins/")
 @signed_in
 def bulletins():
-    rows = db.session.scalars(select(Bulletin).order_by(Bulletin.id.desc())).all()
+    rows = db.session.scalars(
+        select(Bulletin)
+        .where(Bulletin.charter_id == current_charter_id())
+        .order_by(Bulletin.id.desc())
+    ).all()
     visible = [b for b in rows if b.published_at or current_user.role == OFFICE]
     today = county_today()
     return render_template("tasks/bulletins.html", bulletins=visible, name=bulletin_ops.bulletin_name,
@@ -208,13 +214,27 @@ def bulletin_docx(bulletin_id: int):
 
 def _bulletin_or_404(bulletin_id: int) -> Bulletin:
     item = db.session.get(Bulletin, bulletin_id)
+    if item is not None:
+        follow(item)
     if item is None or (item.published_at is None and current_user.role != OFFICE):
         abort(404)
     return item
 
 
 def _visible_or_404(task_id: int) -> Task:
-    return visible_task(task_id, current_user) or abort(404)
+    task = visible_task(task_id, current_user) or abort(404)
+    follow(task)
+    return task
+
+
+def _page_filters() -> TaskQuery:
+    """The ledger page works in the current joint meeting; a liaison's spans all of theirs
+    (their department's tasks everywhere, each row labelled)."""
+    filters = _filters_or_defaults()
+    if current_user.role != LIAISON and not filters.joint_meeting:
+        current = Charter.current()
+        filters = filters.model_copy(update={"joint_meeting": current.code if current else None})
+    return filters
 
 
 def _filters_or_defaults() -> TaskQuery:
