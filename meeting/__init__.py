@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from meeting import cli, database, errors, history, i18n, security, timeutil  # noqa: F401
     from meeting.accounts import views as accounts_views
     from meeting.accounts.models import User
+    from meeting.admin import views as admin_views
     from meeting.api import bp as api_bp
     from meeting.charter import views as charter_views
     from meeting.charter.rules import rules
@@ -71,6 +72,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(charter_views.bp)
+    app.register_blueprint(admin_views.bp)
     app.register_blueprint(item_views.bp)
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(delegation_views.bp)

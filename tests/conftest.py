@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from app import create_app
-from meeting.accounts.operations import create_user, issue_token
+from meeting.accounts.operations import create_user, grant_role, issue_token
 from meeting.charter.loader import load_charter
 from meeting.extensions import db
 from tests.contract import watch
@@ -86,6 +86,37 @@ def app(bare_app):
             create_user(username, role, PASSWORD, unit, display_name=username)
         db.session.commit()
     return bare_app
+
+
+SCHOOL_SAFETY = TESTS.parent / "config" / "charters" / "fugu-school-safety.yaml"
+FUGU, SAFETY = "fugu-children", "fugu-school-safety"
+
+# username -> [(joint meeting, role, unit)]: people of the second joint meeting, and people
+# acting in both (the same department on two joint meetings; office in one, liaison in the other).
+PLATFORM_USERS = {
+    "safety-office": [(SAFETY, "office", None)],
+    "safety-general": [(SAFETY, "general_convener", None)],
+    "safety-convener": [(SAFETY, "convener", None)],
+    "safety-edu": [(SAFETY, "liaison", "education-sports")],
+    "both-edu": [(FUGU, "liaison", "education-sports"), (SAFETY, "liaison", "education-sports")],
+    "both-office": [(FUGU, "office", None), (SAFETY, "liaison", "civil-affairs")],
+}
+
+
+@pytest.fixture
+def platform(app):
+    """Two joint meetings on one database: Fugu's (with USERS) and the fictional school-safety
+    one, with PLATFORM_USERS; the USERS hold roles in Fugu's only."""
+    with app.app_context():
+        load_charter(SCHOOL_SAFETY)
+        for username, seats in PLATFORM_USERS.items():
+            (code, role, unit), *more = seats
+            user = create_user(username, role, PASSWORD, unit, display_name=username,
+                               joint_meeting=code)  # fmt: skip
+            for code, role, unit in more:
+                grant_role(user, role, code, unit)
+        db.session.commit()
+    return app
 
 
 @pytest.fixture

@@ -150,6 +150,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = generate_password_hash(
         new, method=current_app.config["PASSWORD_HASH_METHOD"]
     )
+    user.must_change_password = False
     user.end_sessions()  # the caller signs the current session in again
 
 

@@ -21,6 +21,26 @@ from workflows.roles import ADMIN, OFFICE
 bp = Blueprint("accounts", __name__)
 
 
+# What a person with a one-time password may open before choosing their own.
+BEFORE_NEW_PASSWORD = {"accounts.password", "accounts.logout", "accounts.login", "static",
+                       "i18n.switch"}  # fmt: skip
+
+
+@bp.before_app_request
+def new_password_first():
+    """A password someone else set (an administrator's reset, a new account) is changed at
+    the first sign-in, before anything else."""
+    if (
+        request.endpoint not in BEFORE_NEW_PASSWORD
+        and not request.path.startswith("/api/")
+        and current_user.is_authenticated
+        and current_user.must_change_password
+    ):
+        flash(_("Choose your own password before going on."), "warning")
+        return redirect(url_for("accounts.password"))
+    return None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Show the sign-in form; sign the user in, unless the username is throttled."""

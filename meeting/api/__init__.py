@@ -24,4 +24,4 @@ def authenticate_bearer():
     enter_scope(user)
 
 
-from meeting.api import items, meetings, notifications, openapi, tasks, units  # noqa: E402,F401
+from meeting.api import items, meetings, notifications, openapi, tasks, units, users  # noqa: E402,F401

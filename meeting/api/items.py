@@ -19,6 +19,10 @@ from meeting.items.queries import filtered, visible_items
 from meeting.items.serialize import item_json
 from meeting.scope import narrow
 
+JOINT_MEETING = (
+    "joint_meeting names a running joint meeting the caller holds a role in; it "
+    "may be left out when the caller acts in one only"
+)
 CITES = "duty_refs are the proposing unit's own charter duties or the joint meeting's"
 SUBMITTED = "the item has a title, background, proposal and duty_refs, given here or before"
 
@@ -36,7 +40,7 @@ def list_items(args: ItemQuery):
 
 @bp.post("/items")
 @operation("Create a draft for the caller's unit (liaisons)", body=bodies.NewItem,
-           returns={201: resources.Item}, errors=WRITE, rules=(CITES,))  # fmt: skip
+           returns={201: resources.Item}, errors=WRITE, rules=(CITES, JOINT_MEETING))  # fmt: skip
 def create(body: dict):
     return item_json(create_item(current_user, body), current_user), 201
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from meeting.api import bp
 from meeting.api.contract import WRITE, operation
-from meeting.api.items import visible_item
+from meeting.api.items import JOINT_MEETING, visible_item
 from meeting.api.pagination import paginated
 from meeting.contract import bodies, parse, resources
 from meeting.contract.queries import MeetingQuery, Query
@@ -48,7 +48,7 @@ def list_meetings(args: MeetingQuery):
 @bp.post("/meetings")
 @operation("Plan a meeting (the office; a convener what they may convene)",
            body=bodies.MeetingPlanning, returns={201: resources.Meeting}, errors=WRITE,
-           rules=("ends_at is after starts_at", REQUESTER))  # fmt: skip
+           rules=("ends_at is after starts_at", REQUESTER, JOINT_MEETING))  # fmt: skip
 def plan(body: dict):
     return meeting_json(plan_meeting(current_user, body), current_user), 201
 

@@ -7,10 +7,19 @@ once, in the FIELD_TYPES of its workflow.
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    create_model,
+)
 from typing_extensions import TypeAliasType
 
 from meeting.contract.types import (
+    AccountName,
     CountyDate,
     JointMeetingCode,
     LongNote,
@@ -27,6 +36,7 @@ from meeting.contract.types import (
 )
 from workflows import agenda_item, task
 from workflows import meeting as meeting_workflow
+from workflows.roles import ROLES
 
 
 def choice_of(field: str, choices) -> dict:
@@ -283,3 +293,37 @@ class TaskAssignment(Body):
     description: LongNote
     deadline: CountyDate | None = None
     working_days: whole(ge=1, le=365) | None = None
+
+
+# Administration (API.md v1.1): people and their roles per joint meeting.
+Role = Literal[tuple(ROLES)]
+Email = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")]
+DepartmentCode = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class RoleGrant(Body):
+    """A role in a joint meeting (`admin`: county-wide, with no joint meeting); a liaison
+    names their member unit."""
+
+    joint_meeting: JointMeetingCode | None = None
+    role: Role
+    unit: UnitCode | None = None
+
+
+class RoleList(Body):
+    roles: Annotated[list[RoleGrant], Field(max_length=100)]
+
+
+class PersonNew(Body):
+    username: AccountName
+    display_name: text(100, required=False) | None = None
+    email: Email | None = None
+    department: DepartmentCode | None = None
+    roles: Annotated[list[RoleGrant], Field(max_length=100)] = []
+
+
+class PersonEdit(Body):
+    display_name: text(100, required=False) | None = None
+    email: Email | None = None
+    department: DepartmentCode | None = None
+    active: bool | None = None

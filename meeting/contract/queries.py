@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from meeting.contract.types import MAX_INT, JointMeetingCode, UnitCode, text
+from meeting.contract.types import MAX_INT, UnitCode, text
 from meeting.items import queries as item_queries
 from meeting.tasks import ledger
 from workflows import agenda_item, task
@@ -24,7 +24,8 @@ class Query(BaseModel):
     """A query string; parameters it does not know are ignored, as browsers add their own."""
 
     model_config = ConfigDict(extra="ignore")
-    joint_meeting: JointMeetingCode | None = Field(
+    # A code the caller holds no role in narrows to nothing, as an unknown one does.
+    joint_meeting: text(64) | None = Field(
         None, description="Narrow to one joint meeting (its code); without it, all the caller's"
     )
     page: Annotated[int, Field(ge=1, le=MAX_INT)] = 1

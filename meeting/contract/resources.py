@@ -210,6 +210,26 @@ class JointMeeting(Resource):
     roles: list[Seat] = Field(description="The caller's roles in it")
 
 
+class RoleHeld(Resource):
+    joint_meeting: str | None = Field(description="None for the county-wide admin role")
+    role: str
+    unit: str | None
+
+
+class Person(Resource):
+    username: str
+    display_name: str
+    department: str | None = Field(description="The department's code")
+    email: str | None
+    active: bool
+    must_change_password: bool
+    roles: list[RoleHeld]
+
+
+class PersonCreated(Person):
+    one_time_password: str = Field(description="Shown once; changed at first sign-in")
+
+
 class Upload(Resource):
     id: int
     filename: str

@@ -162,6 +162,13 @@ UnitCode = Annotated[
     str, StringConstraints(min_length=1, max_length=64), AfterValidator(_UNITS), _UNITS
 ]
 
+# A new account's sign-in name: no spaces.
+AccountName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[^\s\x00]+$"),
+    AfterValidator(_storable),
+]
+
 Username = Annotated[
     str,
     StringConstraints(min_length=1, max_length=80, pattern=f"^{NO_NUL}$"),

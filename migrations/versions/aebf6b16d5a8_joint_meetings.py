@@ -65,6 +65,17 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_units_department_id_departments'), 'departments', ['department_id'], ['id'])
 
     # Roles become seats: in the one joint meeting, or county-wide for an administrator.
+    # Without a charter a role other than admin has no joint meeting to go to: refuse rather
+    # than lose it.
+    connection = op.get_bind()
+    stranded = connection.execute(sa.text(
+        "SELECT COUNT(*) FROM users WHERE role <> 'admin' AND NOT EXISTS (SELECT 1 FROM charters)"
+    )).scalar()
+    if stranded:
+        raise RuntimeError(
+            f"{stranded} user(s) hold a joint meeting role but no charter is loaded: load the "
+            "charter with the previous version (`flask charter load`), then upgrade again"
+        )
     op.execute(
         "INSERT INTO seats (user_id, charter_id, role, unit_id) "
         f"SELECT id, CASE WHEN role = 'admin' THEN NULL ELSE {THE_CHARTER} END, role, unit_id "
@@ -136,6 +147,14 @@ def downgrade():
         batch_op.create_foreign_key(batch_op.f('fk_users_unit_id_units'), 'units', ['unit_id'], ['id'])
         batch_op.drop_column('must_change_password')
         batch_op.drop_column('department_id')
+        batch_op.create_check_constraint('role', "role IN ('general_convener', 'convener', 'office', 'liaison', 'observer', 'admin')")
+        batch_op.create_check_constraint('liaison_has_unit', "role NOT IN ('liaison') OR unit_id IS NOT NULL")
+    # Reminder keys as the single-joint-meeting scheduler wrote them.
+    op.execute("UPDATE reminders SET subject = 'bulletin' WHERE subject LIKE 'bulletin:%'")
+    op.execute(
+        "UPDATE reminders SET subject = 'plenary:' || SUBSTR(subject, LENGTH(subject) - 3) "
+        "WHERE subject LIKE 'plenary:%:%'"
+    )
 
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_units_department_id_departments'), type_='foreignkey')

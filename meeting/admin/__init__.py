@@ -1,0 +1,1 @@
+"""Administration in the browser and the admin API: people, roles, joint meetings."""
