@@ -114,10 +114,12 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(timeutil.display, "localtime")
     from meeting.meetings.minutes import can_read_minutes, minutes_document_number
     from meeting.meetings.models import display_name
-    from meeting.scope import current_charter, switchable
+    from meeting.scope import current_charter, several_joint_meetings, short_name_of, switchable
 
     app.jinja_env.globals.update(
         switchable=switchable,
+        several_joint_meetings=several_joint_meetings,
+        short_name_of=short_name_of,
         current_joint_meeting=current_charter,
         meeting_name=display_name,
         minutes_number=minutes_document_number,

@@ -72,6 +72,16 @@ def switchable() -> list[Charter]:
     return [c for c in visible_charters() if c.archived_at is None]
 
 
+def several_joint_meetings() -> bool:
+    """Whether the request's person sees more than one joint meeting (rows then say whose)."""
+    return len(switchable()) > 1
+
+
+def short_name_of(charter_id: int | None) -> str:
+    charter = db.session.get(Charter, charter_id) if charter_id is not None else None
+    return charter.short_name if charter else ""
+
+
 def current_charter_id() -> int | None:
     charter = current_charter()
     return charter.id if charter else None
