@@ -75,6 +75,17 @@ def reorder_agenda(meeting: Meeting, item_ids: list, user: User) -> None:
     record_change(meeting, "reorder", meeting.state, user, {"item_ids": [int(i) for i in item_ids]})
 
 
+def move_item_up(meeting: Meeting, item_id: int, user: User) -> None:
+    """Move the agenda item ITEM_ID one place up (refused if it is not on the agenda)."""
+    may_record(meeting, user, "edit_agenda")
+    _entry(meeting, item_id)
+    order = [entry.item_id for entry in meeting.agenda]
+    i = order.index(item_id)
+    if i > 0:
+        order[i - 1], order[i] = order[i], order[i - 1]
+        reorder_agenda(meeting, order, user)
+
+
 def record_attendance(meeting: Meeting, user: User, marks: dict) -> None:
     """Record attendance per unit code: {"finance": {"status": "deputy", "deputy_name": "王"}}."""
     may_record(meeting, user, "record_attendance")

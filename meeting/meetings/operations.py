@@ -64,7 +64,8 @@ def plan_meeting(user: User, data: dict) -> Meeting:
         kind, user.role, delegated(user, when=starts_at, charter_id=charter.id), rules(charter.id)
     ):
         raise Forbidden(_("Your role may not plan this kind of meeting."))
-    requester = _requester(given.requested_by) if workflow.needs_requester(kind) else None
+    needed = workflow.needs_requester(kind)
+    requester = _requester(given.requested_by, charter.id) if needed else None
     now = utcnow()
     meeting = Meeting(
         charter_id=charter.id,
@@ -109,7 +110,7 @@ def fire_meeting_event(meeting: Meeting, name: str, user: User, data: dict) -> M
     fields = given.model_dump(include=set(event.carries))
     if name == "convene" and workflow.needs_requester(meeting.kind):
         if given.requested_by or meeting.requested_by is None:
-            meeting.requested_by = _requester(given.requested_by)
+            meeting.requested_by = _requester(given.requested_by, meeting.charter_id)
         fields["requested_by"] = meeting.requested_by.username
     if name == "close_session":
         left = workflow.undecided(
@@ -213,12 +214,12 @@ def _on_cancel(meeting: Meeting, user: User, fields: dict) -> None:
                        via=agenda_item.BY_MEETING, cause="cancel")  # fmt: skip
 
 
-def _requester(username: str | None) -> User | None:
-    """The convener who asked for a liaison meeting (三(二)); the body's type has checked the
-    name is a convener's."""
-    if username is None:
+def _requester(username: str | None, charter_id: int) -> User:
+    """The convener of joint meeting CHARTER_ID who asked for a liaison meeting (三(二))."""
+    requester = db.session.scalar(select(User).where(User.username == username))
+    if requester is None or requester.role_in(charter_id) not in workflow.REQUESTERS:
         raise InvalidInput({"requested_by": _("Name the convener who asked for this meeting.")})
-    return db.session.scalar(select(User).where(User.username == username))
+    return requester
 
 
 def _plain(data: dict) -> dict:

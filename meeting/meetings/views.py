@@ -17,11 +17,11 @@ from meeting.history import history_of
 from meeting.items.models import Item
 from meeting.meetings.agenda import (
     add_to_agenda,
+    move_item_up,
     open_meeting_of,
     record_attendance,
     record_decision,
     remove_from_agenda,
-    reorder_agenda,
 )
 from meeting.meetings.calendar import ics_response
 from meeting.meetings.delegations import holds_delegation
@@ -177,12 +177,8 @@ def remove_item(meeting_id: int, item_id: int):
 @signed_in
 def move_up(meeting_id: int, item_id: int):
     meeting = _meeting_or_404(meeting_id)
-    order = [entry.item_id for entry in meeting.agenda]
-    if item_id in order and order.index(item_id) > 0:
-        i = order.index(item_id)
-        order[i - 1], order[i] = order[i], order[i - 1]
     return _act(
-        meeting, lambda: reorder_agenda(meeting, order, current_user), _("Agenda reordered.")
+        meeting, lambda: move_item_up(meeting, item_id, current_user), _("Agenda reordered.")
     )
 
 
