@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from meeting import MAX_ID
 from meeting.accounts.models import User
 from meeting.charter.rules import rules as charter_rules
 from meeting.contract import bodies, parse
@@ -37,7 +38,8 @@ def create_delegation(user: User, data: dict) -> Delegation:
     """USER (a role that convenes) delegates to DATA["delegate"] a meeting or a period, in the
     meeting's joint meeting (a period: in the current one)."""
     meeting_id = data.get("meeting_id") if isinstance(data, dict) else None
-    meeting = db.session.get(Meeting, meeting_id) if type(meeting_id) is int else None
+    known = type(meeting_id) is int and 0 < meeting_id <= MAX_ID  # else the body is refused
+    meeting = db.session.get(Meeting, meeting_id) if known else None
     charter_id = meeting.charter_id if meeting else current_charter_id()
     user.acting_in(charter_id)
     rules = charter_rules(charter_id)
