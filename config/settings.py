@@ -23,8 +23,11 @@ class BaseConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    # Sign-in throttle: this many failures for one username within the window lock it out.
+    # Sign-in throttle (meeting/accounts/throttle.py): attempts let through freely within the
+    # window, per username and address, per address, per username; then growing delays.
     LOGIN_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 100
     LOGIN_FAILURE_WINDOW_MINUTES = 15
     API_MAX_PER_PAGE = 200
     PASSWORD_HASH_METHOD = "scrypt"

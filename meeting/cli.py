@@ -4,15 +4,17 @@ revoke-tokens|token`, `flask demo accounts`.
 Each exits 0 on success and 2 with a one-line reason on bad input, changing nothing.
 """
 
+import functools
 import secrets
 from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
-from meeting.accounts.models import User
+from meeting.accounts.models import ApiToken, User
 from meeting.accounts.operations import (
     AccountError,
     create_user,
@@ -136,6 +138,23 @@ def users_revoke_tokens(username):
     click.echo(f"{count} token(s) of {username} revoked.")
 
 
+@users_cli.command("tokens")
+@click.argument("username")
+def users_tokens(username):
+    """List USERNAME's API tokens: id, created, expires, revoked (the secrets are not kept)."""
+    try:
+        user = user_named(username)
+    except AccountError as error:
+        fail(str(error))
+    rows = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+    )
+    for token in rows:
+        when = [t.isoformat(" ", "minutes") if t else "-" for t in
+                (token.created_at, token.expires_at, token.revoked_at)]  # fmt: skip
+        click.echo(f"{token.id}\tcreated {when[0]}\texpires {when[1]}\trevoked {when[2]}")
+
+
 def describe_seat(seat) -> str:
     where = f" in {seat.charter.code}" if seat.charter else ""
     unit = f", {seat.unit.code}" if seat.unit else ""
@@ -144,10 +163,13 @@ def describe_seat(seat) -> str:
 
 @users_cli.command("token")
 @click.argument("username")
-def users_token(username):
+@click.option(
+    "--days", type=int, default=None, help="Valid this many days (default: until revoked)"
+)
+def users_token(username, days):
     """Print a new API token for USERNAME, and nothing else."""
     try:
-        token = issue_token(username)
+        token = issue_token(username, days)
     except AccountError as error:
         fail(str(error))
     db.session.commit()
@@ -241,7 +263,69 @@ def scheduler_jobs():
         click.echo(f"{job_id}\t{next_run.isoformat() if next_run else 'paused'}\t{name}")
 
 
+def reported(command):
+    """A command whose database errors (none there, not migrated, unreachable) end in one line
+    and exit 2, never a traceback."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+            fail(f"the database cannot be used ({reason}); is DATABASE_URL right and "
+                 "`flask db upgrade` run?")  # fmt: skip
+
+    return run
+
+
+@click.command("check")
+@with_appcontext
+@reported
+def check():
+    """Verify every invariant of the database; exit 1 naming each violation."""
+    from meeting.invariants import violations
+
+    found = list(violations())
+    for line in found:
+        click.echo(line)
+    if found:
+        click.echo(f"{len(found)} violation(s).", err=True)
+        raise SystemExit(1)
+    click.echo("All invariants hold.")
+
+
+@click.command("backup")
+@click.argument("path")
+@with_appcontext
+def backup_command(path):
+    """Snapshot the database and uploads to PATH, while serving."""
+    from meeting.backup import BackupError, backup
+
+    try:
+        click.echo(f"Backed up: {backup(path)}")
+    except BackupError as error:
+        fail(str(error))
+
+
+@click.command("restore")
+@click.argument("path")
+@with_appcontext
+@reported
+def restore_command(path):
+    """Bring the database and uploads back to the backup at PATH (stop the app first)."""
+    from meeting.backup import BackupError, restore
+
+    try:
+        click.echo(restore(path))
+    except BackupError as error:
+        fail(str(error))
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(check)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(charter_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)

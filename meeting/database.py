@@ -1,6 +1,6 @@
 """Engine set-up: SQLite pragmas and write-safe transactions."""
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -28,4 +28,13 @@ def _configure_sqlite(engine: Engine) -> None:
     def on_begin(connection):
         # A deferred transaction that reads then writes fails at once with "database is
         # locked" when another writer got in between; IMMEDIATE waits for busy_timeout instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A page or API read writes nothing: it begins deferred and never waits for writers
+        # (WAL lets it read the last commit while one writes).
+        connection.exec_driver_sql("BEGIN" if _reading() else "BEGIN IMMEDIATE")
+
+
+def _reading() -> bool:
+    return has_request_context() and request.method in READ_METHODS
+
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -3,6 +3,8 @@
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from meeting.extensions import db
@@ -37,6 +39,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(InvalidInput, _invalid_input)
     app.register_error_handler(WorkflowError, _workflow_error)
+    app.register_error_handler(IntegrityError, _collision)
+    app.register_error_handler(StaleDataError, _collision)
+    app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(Exception, _server_error)
 
 
@@ -76,6 +81,32 @@ def _workflow_error(error: "WorkflowError"):
     if wants_json():
         return error.body(), error.status
     return render_template("error.html", status=error.status, message=error.message), error.status
+
+
+# PostgreSQL's codes for a transaction that lost to a concurrent one: serialization failure,
+# deadlock, lock not available.
+LOST_RACE_CODES = {"40001", "40P01", "55P03"}
+
+
+def _collision(error: Exception):
+    """Another request won: a unique number or key it took first (IntegrityError), or a row it
+    changed under us (StaleDataError). The database refused; nothing was written: 409."""
+    db.session.rollback()
+    from flask import current_app
+
+    current_app.logger.warning("Collision answered 409: %s", error.__class__.__name__)
+    message = _("Someone else changed this meanwhile; reload it.")
+    if wants_json():
+        return {"error": "stale", "message": message}, 409
+    return render_template("error.html", status=409, message=message), 409
+
+
+def _database_error(error: DBAPIError):
+    """A transaction PostgreSQL gave up in favour of a concurrent one is a collision too;
+    any other database error is the server's."""
+    if getattr(error.orig, "sqlstate", None) in LOST_RACE_CODES:
+        return _collision(error)
+    return _server_error(error)
 
 
 def _server_error(error: Exception):

@@ -13,6 +13,7 @@ from app import create_app
 from meeting.accounts.operations import create_user, grant_role, issue_token
 from meeting.charter.loader import load_charter
 from meeting.extensions import db
+from meeting.invariants import violations as invariants
 from tests.contract import watch
 
 TESTS = Path(__file__).resolve().parent
@@ -63,18 +64,24 @@ def migrated(database_url, tmp_path_factory) -> str:
 def bare_app(migrated, tmp_path):
     """The app on the migrated database with no charter loaded; emptied afterwards.
 
-    Every API answer it gives is checked against the OpenAPI document (tests/contract.py).
+    Every API answer it gives is checked against the OpenAPI document (tests/contract.py),
+    and the database it leaves against every invariant `flask check` knows.
     """
     app = make_app(migrated, tmp_path)
     violations = watch(app)
     yield app
-    assert not violations, "answers that break the OpenAPI document:\n" + "\n".join(violations)
+    broken = []
     with app.app_context():
+        if not app.config.get("BROKEN_ON_PURPOSE"):
+            broken = list(invariants())
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         db.engine.dispose()
+    # Checked after the database is emptied, so one failure does not spill into the next test.
+    assert not violations, "answers that break the OpenAPI document:\n" + "\n".join(violations)
+    assert not broken, "invariants broken (flask check):\n" + "\n".join(broken)
 
 
 @pytest.fixture
@@ -189,5 +196,5 @@ def table_counts(app) -> dict[str, int]:
         return {
             table.name: db.session.scalar(text(f'SELECT COUNT(*) FROM "{table.name}"'))
             for table in db.metadata.sorted_tables
-            if table.name not in ("api_tokens", "login_attempts")
+            if table.name not in ("api_tokens", "login_attempts", "sign_in_counters")
         }

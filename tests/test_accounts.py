@@ -243,3 +243,79 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, clien
     assert changed.status_code == 302
     assert client.get("/").status_code == 200  # this one goes on
     assert other.get("/").status_code == 302  # the other device is signed out
+
+
+def test_delays_grow_per_address_and_end_with_the_window(app):
+    """The address counter lets LOGIN_MAX_FAILURES_PER_ADDRESS attempts through, then the k-th
+    extra one waits 30·(2^k − 1) s from the window's start; the window's end clears it."""
+    from datetime import datetime, timedelta
+
+    from meeting.accounts import throttle
+
+    start = datetime(2026, 12, 1, 9, 0)
+    free = app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    with app.test_request_context():
+        waits = [throttle.attempt(f"user{n}", "10.0.0.9", start) for n in range(free + 3)]
+        assert waits[:free] == [0] * free
+        assert waits[free:] == [31, 91, 211]  # rounded up to whole seconds
+        assert throttle.attempt("user0", "10.0.0.7", start) == 0  # another machine
+        later = start + timedelta(minutes=app.config["LOGIN_FAILURE_WINDOW_MINUTES"], seconds=1)
+        assert throttle.attempt("user99", "10.0.0.9", later) == 0
+
+
+def test_concurrent_attempts_are_each_counted(app):
+    """Twenty attempts at once on one account from one machine: only the free ones go."""
+    import threading
+
+    from meeting.accounts import throttle
+    from meeting.extensions import db
+    from meeting.timeutil import utcnow
+
+    waits, barrier = [], threading.Barrier(20)
+
+    def try_once():
+        with app.test_request_context():
+            barrier.wait()
+            waits.append(throttle.attempt("office", "10.0.0.5", utcnow()))
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=try_once) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(waits)[: app.config["LOGIN_MAX_FAILURES"]] == [0] * app.config["LOGIN_MAX_FAILURES"]
+    assert waits.count(0) == app.config["LOGIN_MAX_FAILURES"]
+
+
+def test_unknown_and_known_usernames_cost_the_same_hashing(app, monkeypatch):
+    from meeting.accounts import operations
+
+    hashed = []
+    real = operations.check_password_hash
+    monkeypatch.setattr(operations, "check_password_hash", lambda h, p: hashed.append(h) or real(h, p))
+    with app.test_request_context():
+        assert operations.authenticate("nobody-here", "whatever-1") is None
+        assert operations.authenticate("office", "whatever-1") is None
+    assert len(hashed) == 2 and hashed[0].split("$")[0] == hashed[1].split("$")[0]
+
+
+def test_tokens_expire_and_are_listed(app, runner):
+    from sqlalchemy import update
+
+    from meeting.accounts.models import ApiToken
+    from meeting.extensions import db
+    from meeting.timeutil import utcnow
+
+    token = runner.invoke(args=["users", "token", "office", "--days", "30"]).output.strip()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/items", headers=headers).status_code == 200
+    listing = runner.invoke(args=["users", "tokens", "office"]).output
+    assert "expires 20" in listing and "revoked -" in listing
+    with app.app_context():
+        db.session.execute(update(ApiToken).values(expires_at=utcnow()))
+        db.session.commit()
+    assert client.get("/api/v1/items", headers=headers).status_code == 401
+    assert runner.invoke(args=["users", "token", "office", "--days", "0"]).exit_code == 2

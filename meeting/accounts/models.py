@@ -149,6 +149,7 @@ class ApiToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]  # None: until revoked
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()

@@ -3,6 +3,7 @@
 Operations flush; the caller (request or command) commits once.
 """
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -10,7 +11,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from meeting.accounts.models import ApiToken, LoginAttempt, Seat, User
@@ -154,13 +155,19 @@ def change_password(user: User, current: str, new: str) -> None:
     user.end_sessions()  # the caller signs the current session in again
 
 
-def issue_token(username: str) -> str:
-    """Make a new API token for USERNAME and return it (only its hash is kept)."""
+def issue_token(username: str, days: int | None = None) -> str:
+    """Make a new API token for USERNAME, valid DAYS days (None: until revoked), and return
+    it (only its hash is kept)."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise AccountError(f"no user {username!r}")
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_sha256=_sha256(token), created_at=utcnow()))
+    if days is not None and not 1 <= days <= 3660:
+        raise AccountError("--days must be between 1 and 3660")
+    now = utcnow()
+    expires = now + timedelta(days=days) if days else None
+    db.session.add(ApiToken(user=user, token_sha256=_sha256(token), created_at=now,
+                            expires_at=expires))  # fmt: skip
     db.session.flush()
     return token
 
@@ -171,7 +178,9 @@ def user_for_token(token: str) -> User | None:
         return None
     row = db.session.scalar(
         select(ApiToken).where(
-            ApiToken.token_sha256 == _sha256(token), ApiToken.revoked_at.is_(None)
+            ApiToken.token_sha256 == _sha256(token),
+            ApiToken.revoked_at.is_(None),
+            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()),
         )
     )
     if row is None or not row.user.active:
@@ -179,36 +188,27 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
-def is_throttled(username: str, max_failures: int, window: timedelta) -> bool:
-    """Whether USERNAME has failed to sign in MAX_FAILURES times within WINDOW."""
-    since = utcnow() - window
-    last_success = db.session.scalar(
-        select(func.max(LoginAttempt.at)).where(
-            LoginAttempt.username == username, LoginAttempt.succeeded
-        )
-    )
-    if last_success and last_success > since:
-        since = last_success
-    failures = db.session.scalar(
-        select(func.count()).where(
-            LoginAttempt.username == username,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.at > since,
-        )
-    )
-    return failures >= max_failures
-
-
 def authenticate(username: str, password: str, remote_addr: str = "") -> User | None:
-    """Check USERNAME and PASSWORD, record the attempt, and return the user on success."""
+    """Check USERNAME and PASSWORD, record the attempt, and return the user on success.
+
+    An unknown username costs the same hashing as a known one: the answer's timing does not
+    tell which usernames exist."""
     user = db.session.scalar(select(User).where(User.username == username))
-    ok = bool(user and user.active and check_password_hash(user.password_hash, password))
+    stored = user.password_hash if user else _decoy_hash()
+    matches = check_password_hash(stored, password)
+    ok = bool(user and user.active and matches)
     db.session.add(
         LoginAttempt(
             username=username[:64], remote_addr=remote_addr[:64], succeeded=ok, at=utcnow()
         )
     )
     return user if ok else None
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def _sha256(text: str) -> str:

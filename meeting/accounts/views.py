@@ -1,21 +1,22 @@
 """Sign-in and sign-out, the home page and the account list."""
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from meeting.accounts import throttle
 from meeting.accounts.forms import LoginForm, PasswordForm
 from meeting.accounts.models import Seat, User
-from meeting.accounts.operations import AccountError, authenticate, change_password, is_throttled
+from meeting.accounts.operations import AccountError, authenticate, change_password
 from meeting.accounts.permissions import roles_required, signed_in
 from meeting.accounts.worklist import worklist
 from meeting.charter.models import Charter, Unit
 from meeting.extensions import db
 from meeting.scope import current_charter_id
+from meeting.timeutil import utcnow
 from workflows.roles import ADMIN, OFFICE
 
 bp = Blueprint("accounts", __name__)
@@ -47,19 +48,19 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         username = form.username.data.strip()
-        window = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
-        if is_throttled(
-            username, current_app.config["LOGIN_MAX_FAILURES"], timedelta(minutes=window)
-        ):
-            flash(
-                _("Too many failed sign-ins. Try again in %(minutes)d minutes.", minutes=window),
-                "danger",
-            )
-            return render_template("accounts/login.html", form=form), 429
-        user = authenticate(username, form.password.data, request.remote_addr or "")
+        address = request.remote_addr or ""
+        wait = throttle.attempt(username, address, utcnow())
+        if wait:
+            minutes = max(1, -(-wait // 60))
+            flash(_("Too many failed sign-ins. Try again in %(minutes)d minutes.", minutes=minutes),
+                  "danger")  # fmt: skip
+            page = render_template("accounts/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
+        user = authenticate(username, form.password.data, address)
         if user is None:
             flash(_("Wrong username or password."), "danger")
             return render_template("accounts/login.html", form=form), 401
+        throttle.succeeded(username, address)
         login_user(user)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)

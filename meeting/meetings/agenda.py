@@ -12,6 +12,7 @@ from meeting.errors import InvalidInput, InvalidTransition
 from meeting.extensions import db
 from meeting.items.models import Item
 from meeting.items.operations import fire_event
+from meeting.locks import lock_row
 from meeting.meetings.models import AgendaEntry, Attendance, Meeting
 from meeting.meetings.operations import may_record, record_change
 from meeting.timeutil import utcnow
@@ -34,6 +35,7 @@ def add_to_agenda(meeting: Meeting, item: Item, user: User) -> AgendaEntry:
             state=item.state,
             available_events=[],
         )  # fmt: skip
+    lock_row(Item, item.id)  # a concurrent request putting it on another agenda waits here
     if open_meeting_of(item) is not None:
         raise InvalidTransition(
             _("This item is already on another open meeting."),

@@ -19,6 +19,7 @@ from meeting.errors import Forbidden, InvalidInput, InvalidTransition, UnknownEv
 from meeting.extensions import db
 from meeting.history import record
 from meeting.items.operations import fire_event
+from meeting.locks import lock_joint_meeting
 from meeting.meetings.delegations import holds_delegation
 from meeting.meetings.minutes import draft_text, minutes_document_number
 from meeting.meetings.models import Meeting, MinutesReceipt
@@ -171,6 +172,7 @@ def invalid_transition(meeting: Meeting, user: User) -> InvalidTransition:
 
 def _on_convene(meeting: Meeting, user: User, fields: dict) -> None:
     meeting.convened_by = user
+    lock_joint_meeting(meeting.charter_id)
     meeting.number = 1 + (
         db.session.scalar(
             select(func.max(Meeting.number)).where(
@@ -192,6 +194,7 @@ def _on_publish(meeting: Meeting, user: User, fields: dict) -> None:
     year = local(now).year
     # Not flushed before the number is known: the state and the number go in together.
     with db.session.no_autoflush:
+        lock_joint_meeting(meeting.charter_id)
         last = db.session.scalar(
             select(func.max(Meeting.minutes_number)).where(
                 Meeting.charter_id == meeting.charter_id, Meeting.minutes_year == year

@@ -16,6 +16,7 @@ from meeting.errors import Forbidden, InvalidInput, InvalidTransition
 from meeting.extensions import db
 from meeting.history import record
 from meeting.items.models import Item
+from meeting.locks import lock_joint_meeting
 from meeting.notifications.operations import all_unit_liaisons, notify, users_with_roles
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Bulletin, Task
@@ -107,6 +108,7 @@ def publish_bulletin(bulletin: Bulletin, user: User) -> Bulletin:
         )
     now = utcnow()
     year = local(now).year
+    lock_joint_meeting(bulletin.charter_id)
     last = db.session.scalar(
         select(func.max(Bulletin.number)).where(
             Bulletin.charter_id == bulletin.charter_id, Bulletin.year == year
