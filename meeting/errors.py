@@ -28,6 +28,7 @@ MESSAGES = {
     405: ("method_not_allowed", N_("This action is not allowed here.")),
     409: ("conflict", N_("This conflicts with the record's current state.")),
     413: ("too_large", N_("The upload is too large.")),
+    415: ("unsupported_media_type", N_("Pages take forms; the JSON API is under /api/v1.")),
     422: ("invalid", N_("Some fields are missing or malformed.")),
     429: ("too_many_requests", N_("Too many attempts. Wait a while and try again.")),
     500: ("server_error", N_("Something went wrong on the server. Nothing was changed.")),
@@ -36,6 +37,7 @@ MESSAGES = {
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
+    app.before_request(_pages_take_forms)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(InvalidInput, _invalid_input)
     app.register_error_handler(WorkflowError, _workflow_error)
@@ -43,6 +45,13 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(StaleDataError, _collision)
     app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(Exception, _server_error)
+
+
+def _pages_take_forms():
+    """A page's form posted as JSON (Flask-WTF would parse it, to any depth) is refused."""
+    if request.is_json and not wants_json() and request.method not in ("GET", "HEAD"):
+        return error_response(415)
+    return None
 
 
 def wants_json() -> bool:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from flask import abort, flash
+from flask import abort, flash, request
 from flask_babel import gettext as _
 
 from meeting.charter.loader import unit_by_code
@@ -64,6 +64,25 @@ def describe(fields: dict, labels: dict | None = None) -> str:
             label = unit.name if unit else name
         parts.append(f"{label}:{message}")
     return " ".join(parts)
+
+
+def form_id(name: str) -> int:
+    """The record id a form's field NAME holds; 0 (no record) for anything not an id."""
+    from meeting import MAX_ID
+
+    value = request.form.get(name, 0, type=int)
+    return value if 0 < value <= MAX_ID else 0
+
+
+MAX_PAGE = 100_000  # beyond any list's end; a bigger ?page= would overflow the OFFSET
+
+
+def page_of(query, per_page: int):
+    """The page of QUERY that `?page=` asks for (a bad or huge one: the first, or the last
+    possible), as Flask-SQLAlchemy's pagination."""
+    number = request.args.get("page", 1, type=int)
+    number = min(max(number, 1), MAX_PAGE)
+    return db.paginate(query, page=number, per_page=per_page, error_out=False)
 
 
 def attempt(operation, labels: dict | None = None) -> Refusal | None:

@@ -9,6 +9,8 @@ The request also has a *current* joint meeting (the header's switcher): the one 
 in and lists narrow to. Objects are acted on in their own joint meeting (`User.acting_in`).
 """
 
+import re
+
 from flask import g, has_request_context, session
 from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, event, or_, select
@@ -27,6 +29,7 @@ from meeting.extensions import db
 from meeting.notifications.models import Notification
 
 SWITCHER_KEY = "joint_meeting"
+CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")  # a charter's code (charter.schema)
 
 
 class InJointMeeting:
@@ -126,7 +129,7 @@ def joint_meeting_for_new(code: str | None) -> Charter:
     person acts in it from here on."""
     user = g.get("scope_user")
     if code is not None:
-        if not isinstance(code, str):
+        if not isinstance(code, str) or not CODE_PATTERN.fullmatch(code):
             raise InvalidInput({"joint_meeting": _("Unknown joint meeting.")})
         charter = db.session.scalar(select(Charter).where(Charter.code == code))
         if charter is None:

@@ -285,7 +285,9 @@ def test_concurrent_attempts_are_each_counted(app):
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(waits)[: app.config["LOGIN_MAX_FAILURES"]] == [0] * app.config["LOGIN_MAX_FAILURES"]
+    assert (
+        sorted(waits)[: app.config["LOGIN_MAX_FAILURES"]] == [0] * app.config["LOGIN_MAX_FAILURES"]
+    )
     assert waits.count(0) == app.config["LOGIN_MAX_FAILURES"]
 
 
@@ -294,7 +296,9 @@ def test_unknown_and_known_usernames_cost_the_same_hashing(app, monkeypatch):
 
     hashed = []
     real = operations.check_password_hash
-    monkeypatch.setattr(operations, "check_password_hash", lambda h, p: hashed.append(h) or real(h, p))
+    monkeypatch.setattr(
+        operations, "check_password_hash", lambda h, p: hashed.append(h) or real(h, p)
+    )
     with app.test_request_context():
         assert operations.authenticate("nobody-here", "whatever-1") is None
         assert operations.authenticate("office", "whatever-1") is None

@@ -89,6 +89,8 @@ def password_problem(password: str, username: str = "") -> str | None:
     """Why PASSWORD will not do for USERNAME, in the request's language; None if it will."""
     if len(password) < MIN_LENGTH:
         return _("The new password must be at least 8 characters.")
+    if any(ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF for c in password):
+        return _("The password cannot hold control characters.")
     if password.isdigit():
         return _("The password cannot be only digits.")
     if password.lower() in COMMON:

@@ -14,6 +14,7 @@ from meeting.accounts.operations import AccountError, authenticate, change_passw
 from meeting.accounts.permissions import roles_required, signed_in
 from meeting.accounts.worklist import worklist
 from meeting.charter.models import Charter, Unit
+from meeting.contract.types import storable
 from meeting.extensions import db
 from meeting.scope import current_charter_id
 from meeting.timeutil import utcnow
@@ -49,6 +50,9 @@ def login():
     if form.validate_on_submit():
         username = form.username.data.strip()
         address = request.remote_addr or ""
+        if not (storable(username) and storable(form.password.data)):
+            flash(_("Wrong username or password."), "danger")  # no account is named so
+            return render_template("accounts/login.html", form=form), 401
         wait = throttle.attempt(username, address, utcnow())
         if wait:
             minutes = max(1, -(-wait // 60))

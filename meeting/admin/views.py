@@ -17,7 +17,7 @@ from meeting.charter.models import Charter, Department
 from meeting.errors import InvalidInput, WorkflowError
 from meeting.extensions import db
 from meeting.history import History
-from meeting.pages import attempt
+from meeting.pages import attempt, page_of
 from meeting.uploads import upload_folder
 from workflows.roles import ADMIN, LIAISON, ROLES
 
@@ -58,7 +58,7 @@ def people():
                 User.email.ilike(pattern),
             )
         )
-    page = db.paginate(query.order_by(User.username), per_page=PER_PAGE, error_out=False)
+    page = page_of(query.order_by(User.username), PER_PAGE)
     return render_template("admin/people.html", page=page, q=text, code=code,
                            charters=_managed_charters())  # fmt: skip
 
@@ -256,7 +256,7 @@ def history():
     managed = admin.managed_charter_ids(current_user)
     if managed is not None:
         query = query.where(History.charter_id.in_(managed))
-    page = db.paginate(query.order_by(History.id.desc()), per_page=50, error_out=False)
+    page = page_of(query.order_by(History.id.desc()), 50)
     names = dict(db.session.execute(select(User.id, User.username)).all())
     return render_template("admin/history.html", page=page, names=names)
 

@@ -91,5 +91,8 @@ def query_values(model: type[BaseModel]) -> dict:
 def json_body() -> dict:
     """The request's JSON object, for the service to parse with its model after it has found
     the record and checked who may act (404 and 403 come first, whatever the body)."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the parser's stack: not an object we take
+        body = None
     return body if isinstance(body, dict) else NotAnObject()

@@ -41,14 +41,21 @@ def _strip(value: str) -> str:
     return value.strip(BLANKS)
 
 
-def _storable(value: str) -> str:
-    """Text a database keeps as sent: no NUL (PostgreSQL refuses it), no lone surrogate."""
+def storable(value: str) -> bool:
+    """Whether a database keeps VALUE as sent: no NUL (PostgreSQL refuses it), no lone
+    surrogate (not UTF-8)."""
     if "\x00" in value:
-        raise ValueError(_("Must be text."))
+        return False
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError(_("Must be text.")) from None
+        return False
+    return True
+
+
+def _storable(value: str) -> str:
+    if not storable(value):
+        raise ValueError(_("Must be text."))
     return value
 
 

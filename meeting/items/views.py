@@ -24,7 +24,7 @@ from meeting.items.operations import (
 )
 from meeting.items.queries import SORTS, filtered, visible_items
 from meeting.items.serialize import tasks_of
-from meeting.pages import attempt
+from meeting.pages import attempt, page_of
 from meeting.scope import current_charter_id, follow
 from meeting.tasks.operations import can_assign
 from workflows import agenda_item as workflow
@@ -70,7 +70,7 @@ def _list(heading: str, states: list[str], unit: str | None, default_sort: str =
     sort = sort if sort in SORTS else default_sort
     query = visible_items(current_user).where(Item.charter_id == current_charter_id())
     query = filtered(query, states, unit, request.args.get("q"), sort)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = page_of(query, PER_PAGE)
     charter = Charter.current()
     return render_template(
         "items/list.html",

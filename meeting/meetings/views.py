@@ -36,7 +36,7 @@ from meeting.meetings.operations import (
 )
 from meeting.meetings.queries import meetings_query
 from meeting.meetings.receipts import acknowledge_minutes, update_minutes
-from meeting.pages import attempt
+from meeting.pages import attempt, form_id, page_of
 from meeting.scope import current_charter_id, enter_scope, follow
 from meeting.timeutil import local, utcnow
 from workflows import meeting as workflow
@@ -54,7 +54,7 @@ def index():
     kind = request.args.get("kind") or None
     here = current_charter_id()
     query = meetings_query(kind, None, when).where(Meeting.charter_id == here)
-    page = db.paginate(query, per_page=20, error_out=False)
+    page = page_of(query, 20)
     may_plan = any(
         workflow.may_plan(
             k,
@@ -154,7 +154,7 @@ def fire(meeting_id: int, event: str):
 @signed_in
 def add_item(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    item = db.session.get(Item, request.form.get("item_id", type=int) or 0)
+    item = db.session.get(Item, form_id("item_id"))
     if item is None:
         abort(404)
     return _act(
@@ -200,7 +200,7 @@ def attendance(meeting_id: int):
 @signed_in
 def decide(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    item = db.session.get(Item, request.form.get("item_id", type=int) or 0) or abort(404)
+    item = db.session.get(Item, form_id("item_id")) or abort(404)
     data = _form_data()
     return _act(meeting, lambda: record_decision(meeting, item, data.get("decision"), current_user, data),
                 _("Decision recorded."), view=session_view)  # fmt: skip

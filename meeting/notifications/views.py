@@ -8,6 +8,7 @@ from meeting.accounts.permissions import signed_in
 from meeting.extensions import db
 from meeting.notifications.models import Notification
 from meeting.notifications.operations import mark_read
+from meeting.pages import page_of
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -20,7 +21,7 @@ def index():
         .where(Notification.user_id == current_user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
-    page = db.paginate(query, per_page=30, error_out=False)
+    page = page_of(query, 30)
     return render_template("notifications/list.html", page=page)
 
 

@@ -18,7 +18,7 @@ from meeting.extensions import db
 from meeting.history import history_of
 from meeting.items.models import Item
 from meeting.items.operations import can_view
-from meeting.pages import attempt, describe
+from meeting.pages import attempt, describe, page_of
 from meeting.scope import current_charter_id, follow
 from meeting.tasks import bulletins as bulletin_ops
 from meeting.tasks.deadlines import county_today
@@ -127,7 +127,7 @@ def ledger():
     filters = _page_filters()
     today = county_today()
     query = ledger_query(filters, today, rules(), current_user)
-    page = db.paginate(query, per_page=20, error_out=False)
+    page = page_of(query, 20)
     return render_template("tasks/ledger.html", page=page, filters=filters, today=today,
                            units=Charter.current().active_units, warning_of=warning_of,
                            task_events=available_events,
