@@ -92,6 +92,10 @@ def database_url(instance_path: str) -> str:
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
+    if not url.startswith(("sqlite:///", "postgresql+psycopg://")):
+        # Said in one line, not a traceback from deep in SQLAlchemy (web server or command).
+        raise SystemExit(f"Error: DATABASE_URL {url.split(':', 1)[0]}://… is neither "
+                         "postgresql://user:pass@host/db nor sqlite:///path")  # fmt: skip
     return url
 
 

@@ -242,6 +242,8 @@ def scheduler_tick(at):
             moment = datetime.fromisoformat(at)
         except ValueError:
             fail(f'--at {at!r} is not a time such as "2026-11-01 09:00"')
+        if not 2000 <= moment.year <= 2999:
+            fail(f"--at {at!r}: a time between the years 2000 and 2999")
         if moment.tzinfo is None:  # county time unless an offset is given
             moment = moment.replace(tzinfo=COUNTY_TZ)
         now = moment.astimezone(UTC).replace(tzinfo=None)
@@ -276,6 +278,7 @@ def reported(command):
             fail(f"the database cannot be used ({reason}); is DATABASE_URL right and "
                  "`flask db upgrade` run?")  # fmt: skip
 
+    run.reported = True
     return run
 
 
@@ -323,6 +326,10 @@ def restore_command(path):
 
 
 def init_app(app: Flask) -> None:
+    for group in (charter_cli, users_cli, demo_cli, scheduler_cli):
+        for command in group.commands.values():
+            if not getattr(command.callback, "reported", False):
+                command.callback = reported(command.callback)
     app.cli.add_command(check)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -135,3 +135,24 @@ def test_operator_commands_on_a_fresh_database(tmp_path):
     assert again.returncode == 2 and "already exists" in again.stderr
     token = flask("users", "token", "li")
     assert token.returncode == 0 and len(token.stdout.strip().splitlines()) == 1
+
+
+def test_operator_commands_end_in_one_line_not_a_traceback(app, runner, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    flask = str(Path(sys.executable).with_name("flask"))
+    for url, said in [("nonsense://x", "is neither"),
+                      ("postgresql://nobody@127.0.0.1:1/none", "the database cannot be used")]:  # fmt: skip
+        done = subprocess.run([flask, "--app", "app", "charter", "list"], capture_output=True,
+                              text=True, env={**os.environ, "DATABASE_URL": url}, timeout=60)  # fmt: skip
+        assert done.returncode in (1, 2) and said in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    far = runner.invoke(args=["scheduler", "tick", "--at", "9999-12-31 23:00"])
+    assert far.exit_code == 2 and "2999" in far.output
+    empty = tmp_path / "empty.sqlite3"
+    done = subprocess.run([flask, "--app", "app", "check"], capture_output=True, text=True,
+                          env={**os.environ, "DATABASE_URL": f"sqlite:///{empty}"}, timeout=60)  # fmt: skip
+    assert done.returncode == 2 and "flask db upgrade" in done.stderr

@@ -6,6 +6,7 @@ restart keeps their schedule; a run missed while the process was down runs once 
 """
 
 import logging
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from meeting.extensions import db
 from meeting.notifications.mail import send_pending
@@ -84,10 +86,21 @@ def add_jobs(scheduler, config) -> None:
 def run_forever(app: Flask) -> None:
     # Operators read what ran when: APScheduler logs each run at INFO.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    scheduler = build(app)
-    add_jobs(scheduler, app.config)
-    app.logger.info("Lianxi scheduler started")
-    scheduler.start()
+    for attempt in range(1, 4):
+        scheduler = build(app)
+        add_jobs(scheduler, app.config)
+        app.logger.info("Lianxi scheduler started")
+        try:
+            scheduler.start()
+            return
+        except (IntegrityError, OperationalError) as error:
+            # Another scheduler stored the same jobs at the same moment: theirs stand; ours
+            # are replaced on the next try (and reminders are exactly-once anyway).
+            app.logger.warning(
+                "Scheduler start collided (%s); trying again", error.__class__.__name__
+            )
+            time.sleep(attempt)
+    raise SystemExit("Error: the scheduler could not store its jobs; is another one starting?")
 
 
 def list_jobs(app: Flask) -> list[tuple[str, str, datetime | None]]:
