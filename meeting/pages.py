@@ -77,10 +77,10 @@ def form_id(name: str) -> int:
 MAX_PAGE = 100_000  # beyond any list's end; a bigger ?page= would overflow the OFFSET
 
 
-def page_of(query, per_page: int):
-    """The page of QUERY that `?page=` asks for (a bad or huge one: the first, or the last
-    possible), as Flask-SQLAlchemy's pagination."""
-    number = request.args.get("page", 1, type=int)
+def page_of(query, per_page: int, parameter: str = "page"):
+    """The page of QUERY that `?page=` (or PARAMETER) asks for (a bad or huge one: the first,
+    or the last possible), as Flask-SQLAlchemy's pagination."""
+    number = request.args.get(parameter, 1, type=int)
     number = min(max(number, 1), MAX_PAGE)
     return db.paginate(query, page=number, per_page=per_page, error_out=False)
 

@@ -63,8 +63,14 @@ def visible_charter_ids() -> list[int] | None:
 
 
 def visible_charters() -> list[Charter]:
+    """The joint meetings the request's person sees, read once per request (rows ask)."""
+    if has_request_context() and "visible_charters" in g:
+        return g.visible_charters
     query = select(Charter).order_by(Charter.archived_at.is_not(None), Charter.id)
-    return list(db.session.scalars(query))
+    charters = list(db.session.scalars(query))
+    if has_request_context() and g.get("scope_user") is not None:
+        g.visible_charters = charters
+    return charters
 
 
 def switchable() -> list[Charter]:

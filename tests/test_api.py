@@ -88,3 +88,19 @@ def test_every_answer_forbids_framing_inline_script_and_sniffing(app, client, pa
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_ping_answers_without_sign_in_or_database(migrated, tmp_path):
+    from sqlalchemy import event
+
+    from meeting.extensions import db
+    from tests.conftest import make_app
+
+    app = make_app(migrated, tmp_path)  # without the suite's contract check, which reads
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    response = app.test_client().get("/api/v1/ping")
+    assert response.status_code == 200 and response.json == {"ok": True}
+    assert statements == []

@@ -83,6 +83,7 @@ def test_excel_export_equals_the_filtered_ledger(app, client, auth):
     assert sheet.cell(2, 9).value.date() == date(2020, 1, 1)  # a real date cell
     assert sheet.cell(2, 9).number_format == "yyyy-mm-dd"
     assert sheet.cell(2, 10).value == "严重超期"
+    assert sheet.cell(2, 10).fill.fgColor.rgb.endswith("D9534F")  # the ledger's dark red
 
 
 def test_a_liaison_sees_only_their_units_tasks(app, client, auth):

@@ -8,11 +8,14 @@ from meeting.scope import enter_scope
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
+PUBLIC = {"api.openapi", "api.ping"}  # answered without a token
+
+
 @bp.before_request
 def authenticate_bearer():
     """Every API request carries `Authorization: Bearer TOKEN`; a session cookie is not enough."""
     g.api_request = True  # input is parsed strictly (meeting.contract.parse)
-    if request.endpoint == "api.openapi":
+    if request.endpoint in PUBLIC:
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None

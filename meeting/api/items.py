@@ -18,6 +18,7 @@ from meeting.items.operations import can_view, create_item, fire_event, update_i
 from meeting.items.queries import filtered, visible_items
 from meeting.items.serialize import item_json
 from meeting.scope import narrow
+from meeting.tasks.models import Task
 
 JOINT_MEETING = (
     "joint_meeting names a running joint meeting the caller holds a role in; it "
@@ -34,7 +35,11 @@ def list_items(args: ItemQuery):
     """`?state=` (repeatable or comma-separated), `?unit=`, `?q=`, `?sort=`."""
     query = narrow(visible_items(current_user), Item.charter_id, args.joint_meeting)
     query = filtered(query, args.state, args.unit, args.q, args.sort)
-    query = query.options(selectinload(Item.unit), selectinload(Item.attachments))
+    query = query.options(
+        selectinload(Item.unit),
+        selectinload(Item.attachments),
+        selectinload(Item.tasks).selectinload(Task.responsible_units),
+    )
     return paginated(query, lambda item: item_json(item, current_user, with_history=False), args)
 
 

@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from meeting.api import bp
 from meeting.api.contract import WRITE, operation
@@ -22,7 +23,7 @@ from meeting.meetings.agenda import (
 from meeting.meetings.calendar import ics_response
 from meeting.meetings.delegations import create_delegation, revoke_delegation
 from meeting.meetings.minutes import docx_response
-from meeting.meetings.models import Delegation, Meeting
+from meeting.meetings.models import AgendaEntry, Attendance, Delegation, Meeting, MinutesReceipt
 from meeting.meetings.operations import fire_meeting_event, may_record, plan_meeting
 from meeting.meetings.queries import meetings_query
 from meeting.meetings.receipts import acknowledge_minutes, update_minutes
@@ -42,6 +43,13 @@ RECORD = (401, 403, 409, 422)  # the office's records on a meeting: who, state, 
 def list_meetings(args: MeetingQuery):
     query = narrow(meetings_query(args.kind, args.state, args.when), Meeting.charter_id,
                    args.joint_meeting)  # fmt: skip
+    query = query.options(
+        selectinload(Meeting.agenda).selectinload(AgendaEntry.item),
+        selectinload(Meeting.attendance).selectinload(Attendance.unit),
+        selectinload(Meeting.receipts).selectinload(MinutesReceipt.unit),
+        selectinload(Meeting.convened_by),
+        selectinload(Meeting.requested_by),
+    )
     return paginated(query, lambda m: meeting_json(m, current_user, with_history=False), args)
 
 

@@ -1,4 +1,4 @@
-"""GET /api/v1/joint-meetings and /api/v1/units."""
+"""GET /api/v1/ping, /api/v1/joint-meetings and /api/v1/units."""
 
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,6 +10,13 @@ from meeting.charter.models import Charter, Unit
 from meeting.contract import resources
 from meeting.contract.queries import Query
 from meeting.scope import current_charter_id, narrow, visible_charters
+
+
+@bp.get("/ping")
+@operation("Alive: no sign-in, no database (the floor benchmarks compare against)", public=True,
+           returns={200: resources.Ping})  # fmt: skip
+def ping():
+    return resources.Ping(ok=True)
 
 
 @bp.get("/joint-meetings")

@@ -230,6 +230,10 @@ class PersonCreated(Person):
     one_time_password: str = Field(description="Shown once; changed at first sign-in")
 
 
+class Ping(Resource):
+    ok: bool
+
+
 class Upload(Resource):
     id: int
     filename: str

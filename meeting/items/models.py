@@ -53,6 +53,10 @@ class Item(InJointMeeting, db.Model):
     attachments: Mapped[list["Attachment"]] = relationship(
         back_populates="item", order_by="Attachment.id"
     )
+    # Read-only here: tasks are made and changed through Task (meeting.tasks).
+    tasks: Mapped[list["Task"]] = relationship(  # noqa: F821
+        viewonly=True, order_by="Task.id", primaryjoin="Task.item_id == Item.id"
+    )
 
     # Optimistic locking: every UPDATE says WHERE version = <the version read>, so two
     # requests that both read version 3 cannot both write version 4.

@@ -2,17 +2,20 @@
 
 from meeting.accounts.models import User
 from meeting.contract import resources
-from meeting.extensions import db
 from meeting.history import History, history_of
 from meeting.items.models import Item
 from meeting.items.operations import available_events
-from meeting.tasks.ledger import tasks_of_item
 from meeting.tasks.models import Task
+from workflows import task as task_workflow
 
 
 def tasks_of(item: Item, user: User) -> list[Task]:
-    """The item's tasks USER may see."""
-    return list(db.session.scalars(tasks_of_item(item.id, user)))
+    """The item's tasks USER may see (`liaison_sees`, by USER's role in the item's joint
+    meeting), from the item's loaded tasks: a list loads them all in one query."""
+    user.acting_in(item.charter_id)
+    return [
+        t for t in item.tasks if task_workflow.liaison_sees(user.role, user.unit_id, t.unit_ids)
+    ]
 
 
 def item_json(item: Item, user: User, with_history: bool = True) -> resources.ItemSummary:

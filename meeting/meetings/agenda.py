@@ -5,7 +5,8 @@ history records them too. Each function flushes; the caller commits once.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
 
 from meeting.accounts.models import User
 from meeting.errors import InvalidInput, InvalidTransition
@@ -149,6 +150,36 @@ def open_meeting_of(item: Item) -> Meeting | None:
                Meeting.state.in_(workflow.OPEN_STATES))
     )  # fmt: skip
     return next((m for m in candidates if workflow.awaits_decision(m.kind, None, item.state)), None)
+
+
+def candidates(meeting: Meeting, text: str | None = None):
+    """Items MEETING's agenda may take, as one query: of its joint meeting, in a state its kind
+    takes, waiting on no other open meeting (`open_meeting_of` in SQL), matching TEXT."""
+    awaited = [and_(Meeting.kind == code, Item.state == kind.awaiting_state)
+               for code, kind in workflow.KINDS_REGISTRY.items()]  # fmt: skip
+    elsewhere = (
+        select(AgendaEntry.id)
+        .join(Meeting, Meeting.id == AgendaEntry.meeting_id)
+        .where(
+            AgendaEntry.item_id == Item.id,
+            AgendaEntry.decision.is_(None),
+            Meeting.state.in_(workflow.OPEN_STATES),
+            or_(*awaited),
+        )
+    )
+    query = select(Item).where(
+        Item.charter_id == meeting.charter_id,
+        Item.state.in_(workflow.kind(meeting.kind).agenda_states),
+        ~elsewhere.exists(),
+    )
+    if text:
+        query = query.where(or_(Item.title.ilike(f"%{text}%"), Item.id == _number(text)))
+    return query.options(selectinload(Item.unit)).order_by(Item.id)
+
+
+def _number(text: str) -> int:
+    digits = text.lstrip("#")
+    return int(digits) if digits.isdigit() and len(digits) < 10 else 0
 
 
 def _entry(meeting: Meeting, item_id: int) -> AgendaEntry:

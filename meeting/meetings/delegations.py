@@ -2,8 +2,9 @@
 
 from datetime import date
 
+from flask import g, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from meeting import MAX_ID
 from meeting.accounts.models import User
@@ -21,17 +22,29 @@ from workflows.meeting import delegable
 def holds_delegation(user: User, charter_id: int, meeting_id: int | None, on: date) -> bool:
     """Whether USER holds an unrevoked delegation of joint meeting CHARTER_ID for MEETING_ID
     or for a period covering ON."""
-    covers = or_(
-        Delegation.meeting_id == meeting_id if meeting_id else False,
-        (Delegation.starts_on <= on) & (Delegation.ends_on >= on),
-    )
-    query = select(Delegation.id).where(
-        Delegation.charter_id == charter_id,
-        Delegation.delegate_id == user.id,
-        Delegation.revoked_at.is_(None),
-        covers,
-    )
-    return db.session.scalar(query.limit(1)) is not None
+    return any(
+        d.charter_id == charter_id
+        and ((meeting_id and d.meeting_id == meeting_id)
+             or (d.starts_on is not None and d.starts_on <= on <= d.ends_on))
+        for d in live_delegations(user)
+    )  # fmt: skip
+
+
+def live_delegations(user: User) -> list[Delegation]:
+    """USER's unrevoked delegations, read once per request (a list asks per meeting); a
+    delegation given or revoked in this request is read again."""
+    cache = g.setdefault("live_delegations", {}) if has_request_context() else {}
+    if user.id not in cache:
+        query = select(Delegation).where(
+            Delegation.delegate_id == user.id, Delegation.revoked_at.is_(None)
+        )
+        cache[user.id] = list(db.session.scalars(query))
+    return cache[user.id]
+
+
+def forget_delegations() -> None:
+    if has_request_context():
+        g.pop("live_delegations", None)
 
 
 def create_delegation(user: User, data: dict) -> Delegation:
@@ -77,6 +90,7 @@ def create_delegation(user: User, data: dict) -> Delegation:
     )
     db.session.add(delegation)
     db.session.flush()
+    forget_delegations()
     record(
         "delegation", delegation.id, "delegate", None, "active", user,
         delegation_fields(delegation), charter_id=charter_id,
@@ -95,6 +109,7 @@ def revoke_delegation(delegation: Delegation, user: User) -> Delegation:
     delegation.revoked_at = utcnow()
     delegation.revoked_by_id = user.id
     db.session.flush()
+    forget_delegations()
     record("delegation", delegation.id, "revoke", "active", "revoked", user, {},
            charter_id=delegation.charter_id)  # fmt: skip
     return delegation

@@ -17,8 +17,8 @@ from meeting.history import history_of
 from meeting.items.models import Item
 from meeting.meetings.agenda import (
     add_to_agenda,
+    candidates,
     move_item_up,
-    open_meeting_of,
     record_attendance,
     record_decision,
     remove_from_agenda,
@@ -43,6 +43,7 @@ from workflows import meeting as workflow
 from workflows.i18n import N_
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+CANDIDATES_PER_PAGE = 20
 MINUTES_LABEL = {"text": N_("Minutes")}  # the one field called text here is the minutes
 
 
@@ -96,20 +97,16 @@ def new():
 @signed_in
 def show(meeting_id: int, status: int = 200):
     meeting = _meeting_or_404(meeting_id)
-    eligible = []
+    eligible = None
     records = office_records(meeting, current_user)
-    if "edit_agenda" in records:
-        states = workflow.kind(meeting.kind).agenda_states
-        candidates = db.session.scalars(
-            select(Item)
-            .where(Item.charter_id == meeting.charter_id, Item.state.in_(states))
-            .order_by(Item.id)
-        )
-        eligible = [item for item in candidates if open_meeting_of(item) is None]
+    search = (request.args.get("candidates_q") or "").strip()[:100]
+    if "edit_agenda" in records:  # a searchable, paged picker: one query whatever the count
+        eligible = page_of(candidates(meeting, search), CANDIDATES_PER_PAGE, "candidates_page")
     conveners = holders_list(meeting.charter_id, *workflow.REQUESTERS)
     return render_template(
         "meetings/show.html",
         meeting=meeting,
+        search=search,
         events=[workflow.EVENTS[e] for e in available_events(meeting, current_user)],
         eligible=eligible,
         conveners=list(conveners),

@@ -1,10 +1,13 @@
-"""The ledger as an Excel workbook: Chinese headers, a frozen header row, dates as dates."""
+"""The ledger as an Excel workbook: Chinese headers, a frozen header row, dates as dates,
+written row by row (openpyxl write-only) as the query yields them."""
 
 import io
+from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from meeting.tasks.deadlines import days_left
@@ -36,26 +39,40 @@ def ledger_row(task: Task, today: date) -> list:
     ]
 
 
-def ledger_xlsx(tasks: list[Task], today: date) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "督办台账"
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+DATE_COLUMNS = (6, 7, 8, 11)
+WARNING_COLUMN = 9
+WIDTHS = (6, 30, 40, 18, 30, 10, 12, 12, 12, 10, 9, 12)
+
+
+def ledger_xlsx(tasks: Iterable[Task], today: date) -> bytes:
+    """The ledger of TASKS (an iterable: rows are written as they come, so a query streamed
+    with `yield_per` keeps memory flat) as a write-only workbook."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("督办台账")
+    for column, width in zip("ABCDEFGHIJKL", WIDTHS, strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([_cell(sheet, header, font=BOLD) for header in HEADERS])
     for task in tasks:
-        sheet.append(ledger_row(task, today))
+        row = ledger_row(task, today)
+        for column in DATE_COLUMNS:
+            if row[column] is not None:
+                row[column] = _cell(sheet, row[column], number_format="yyyy-mm-dd")
         fill = FILLS.get(warning_of(task, today))
         if fill:
-            sheet.cell(sheet.max_row, 10).fill = PatternFill("solid", fgColor=fill)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in (row[6], row[7], row[8], row[11]):
-            cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    for column, width in zip(
-        "ABCDEFGHIJKL", (6, 30, 40, 18, 30, 10, 12, 12, 12, 10, 9, 12), strict=True
-    ):
-        sheet.column_dimensions[column].width = width
+            row[WARNING_COLUMN] = _cell(sheet, row[WARNING_COLUMN],
+                                        fill=PatternFill("solid", fgColor=fill))  # fmt: skip
+        sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+BOLD = Font(bold=True)
+
+
+def _cell(sheet, value, **style) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
