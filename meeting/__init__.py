@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, abort
+from flask import Flask, abort, request
 
 from meeting.extensions import bootstrap, csrf, db, login_manager, migrate
 
@@ -66,9 +66,26 @@ def init_app(app: Flask) -> None:
 
     @app.url_value_preprocessor
     def ids_in_range(_endpoint, values):
-        """An id past the database's integer range names no record: 404, before any query."""
-        if any(isinstance(v, int) and v > MAX_ID for v in (values or {}).values()):
-            abort(404)
+        """An id past the database's integer range, or a name holding NUL (which PostgreSQL
+        refuses in text), names no record: 404, before any query."""
+        for value in (values or {}).values():
+            if (isinstance(value, int) and value > MAX_ID) or (
+                isinstance(value, str) and "\x00" in value
+            ):
+                abort(404)
+
+    @app.before_request
+    def no_nul_in_fields():
+        """No text anyone types holds NUL; a page's query string or form that does is refused
+        whole (400), in one place, so no view hands one to the database. (The API's input is
+        parsed by the contract, which refuses NUL field by field: 422.)"""
+        if request.path.startswith("/api/"):
+            return
+        fields = [*request.args.items(multi=True)]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            fields += request.form.items(multi=True)
+        if any("\x00" in key or "\x00" in value for key, value in fields):
+            abort(400)
 
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(charter_views.bp)
