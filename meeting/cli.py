@@ -220,6 +220,28 @@ def demo_accounts():
         click.echo(f"  {username:<14} {password:<14} {role} {unit_code}")
 
 
+@demo_cli.command("seed")
+@click.option("--items", "count", type=int, required=True, help="How many agenda items")
+@click.option("--seed", "seed_value", type=int, default=1, help="The same seed, the same data")
+@click.option("--joint-meeting", "code", default=None, help="Its code (default: the only one)")
+@click.option("--if-empty", is_flag=True, help="Only if the joint meeting has no items yet")
+def demo_seed(count, seed_value, code, if_empty):
+    """Add realistic data: items in every state with history, meetings, tasks, notifications."""
+    from meeting.demo import SeedError, seed
+    from meeting.items.models import Item
+
+    try:
+        charter = joint_meeting_for(code)
+        if if_empty and db.session.scalar(select(Item.id).where(Item.charter_id == charter.id)):
+            click.echo(f"{charter.code} has items already; nothing seeded.")
+            return
+        counts = seed(charter, count, seed_value)
+    except (AccountError, SeedError) as error:
+        fail(str(error))
+    db.session.commit()
+    click.echo(f"Seeded {charter.code}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
 @scheduler_cli.command("run")
 def scheduler_run():
     """Run the scheduler in this process until stopped (one per installation)."""
