@@ -215,19 +215,24 @@ def _notifications(charter, rng, ids, rows, office, counts) -> None:
         counts["notifications"] += len(notes)
 
 
+OPEN_AGENDA = 30  # items on a convened plenary's agenda, as a real one would hold
+
+
 class _Meetings:
-    """The plenaries the seeded items were decided at, and the open one holding the rest."""
+    """The plenaries the seeded items were decided at, and the convened ones holding the rest."""
 
     def __init__(self, charter, office, counts):
         self.charter, self.office, self.counts = charter, office, counts
         self.held: dict[int, tuple[int, int]] = {}  # year -> (meeting id, items on it)
-        self.open: int | None = None
+        self.open: tuple[int | None, int] = (None, OPEN_AGENDA)
 
     def open_one(self) -> int:
-        if self.open is None:
+        meeting_id, used = self.open
+        if used >= OPEN_AGENDA:
             when = utcnow() + timedelta(days=30)
-            self.open = self._make(when, "convened", ["plan", "convene"])
-        return self.open
+            meeting_id, used = self._make(when, "convened", ["plan", "convene"]), 0
+        self.open = (meeting_id, used + 1)
+        return meeting_id
 
     def held_one(self, when: datetime) -> int:
         meeting_id, used = self.held.get(when.year, (None, DECIDED_PER_MEETING))

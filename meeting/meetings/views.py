@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from meeting.accounts.models import User
 from meeting.accounts.permissions import signed_in
@@ -27,7 +28,7 @@ from meeting.meetings.calendar import ics_response
 from meeting.meetings.delegations import holds_delegation
 from meeting.meetings.forms import MeetingForm
 from meeting.meetings.minutes import docx_response
-from meeting.meetings.models import Meeting
+from meeting.meetings.models import AgendaEntry, Meeting
 from meeting.meetings.operations import (
     available_events,
     fire_meeting_event,
@@ -264,7 +265,11 @@ def _act(meeting: Meeting, operation, success: str, view=None):
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+    # The agenda's items and units, attendance and receipts in a query each, not one per row.
+    meeting = db.session.get(Meeting, meeting_id, options=[
+        selectinload(Meeting.agenda).selectinload(AgendaEntry.item).selectinload(Item.unit),
+        selectinload(Meeting.attendance), selectinload(Meeting.receipts),
+    ])  # fmt: skip
     if meeting is None:
         abort(404)
     follow(meeting)
