@@ -66,7 +66,7 @@ def login():
             return render_template("accounts/login.html", form=form), 401
         throttle.succeeded(username, address)
         login_user(user)
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -119,7 +119,7 @@ def users():
     return render_template("accounts/users.html", seats=rows)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only follow a `next` that stays on this site."""
     if (
         target

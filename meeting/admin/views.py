@@ -310,22 +310,21 @@ def upload_charter():
 @bp.post("/joint-meetings/<code>/archive")
 @roles_required(ADMIN)
 def archive(code: str):
-    charter = db.session.scalar(select(Charter).where(Charter.code == code)) or abort(404)
-    refusal = attempt(lambda: admin.set_archived(current_user, charter, True))
-    if refusal:
-        return joint_meetings(status=refusal.status)
-    flash(_("Archived: %(name)s.", name=charter.name), "success")
-    return redirect(url_for("admin.joint_meetings"))
+    return _set_archived(code, True, _("Archived: %(name)s."))
 
 
 @bp.post("/joint-meetings/<code>/unarchive")
 @roles_required(ADMIN)
 def unarchive(code: str):
+    return _set_archived(code, False, _("Running again: %(name)s."))
+
+
+def _set_archived(code: str, archived: bool, done: str):
     charter = db.session.scalar(select(Charter).where(Charter.code == code)) or abort(404)
-    refusal = attempt(lambda: admin.set_archived(current_user, charter, False))
+    refusal = attempt(lambda: admin.set_archived(current_user, charter, archived))
     if refusal:
         return joint_meetings(status=refusal.status)
-    flash(_("Running again: %(name)s.", name=charter.name), "success")
+    flash(done % {"name": charter.name}, "success")
     return redirect(url_for("admin.joint_meetings"))
 
 

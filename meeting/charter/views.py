@@ -1,11 +1,10 @@
 """The member-unit directory, the charter page, and the joint meetings one may switch to."""
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request
 from sqlalchemy import select
 
 from meeting.accounts.permissions import signed_in
+from meeting.accounts.views import safe_next
 from meeting.charter.models import Charter
 from meeting.extensions import db
 from meeting.scope import switch_to, switchable
@@ -56,9 +55,7 @@ def switch(code: str):
     if charter is None or charter not in switchable():
         abort(404)
     switch_to(charter)
-    target = request.args.get("next", "")
-    local = target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc
-    return redirect(target if local else url_for("accounts.home"))
+    return redirect(safe_next(request.args.get("next")))
 
 
 def _charter_or_404() -> Charter:
