@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     from meeting.notifications import models as notification_models  # noqa: F401
     from meeting.notifications import views as notification_views
     from meeting.notifications.operations import unread_count
+    from meeting.reports import views as report_views
     from meeting.scheduler import reminders  # noqa: F401 (models)
     from meeting.scope import enter_scope
     from meeting.tasks import models as task_models  # noqa: F401
@@ -95,6 +96,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(delegation_views.bp)
     app.register_blueprint(notification_views.bp)
     app.register_blueprint(task_views.bp)
+    app.register_blueprint(report_views.bp)
     csrf.exempt(api_bp)  # the API authenticates each request by bearer token, not cookie
     app.register_blueprint(api_bp)
 
@@ -125,6 +127,7 @@ def init_app(app: Flask) -> None:
             "TASK_FIELDS": task_workflow.FIELD_LABELS,
             "TASK_WARNINGS": task_workflow.WARNINGS,
             "ATTENDANCE": meeting_workflow.ATTENDANCE,
+            "CONVENED_STATES": meeting_workflow.CONVENED_STATES,
             "unread": lambda: unread_count(current_user) if current_user.is_authenticated else 0,
         }
 

@@ -178,13 +178,13 @@ def users_token(username, days):
 
 # The demo accounts: one per role, plus a liaison of the lead unit and of one more unit.
 DEMO_ACCOUNTS = [
-    ("zongzhaoji", "general_convener", None, "总召集人(演示)"),
-    ("zhaoji", "convener", None, "召集人(演示)"),
-    ("bangongshi", "office", None, "联席办(演示)"),
-    ("lianluo-lead", "liaison", "lead", "牵头单位联络员(演示)"),
-    ("lianluo-2", "liaison", "second", "成员单位联络员(演示)"),
-    ("chayue", "observer", None, "查阅(演示)"),
-    ("admin", "admin", None, "系统管理员(演示)"),
+    ("zongzhaoji", "general_convener", None, "王建国"),
+    ("zhaoji", "convener", None, "李志强"),
+    ("bangongshi", "office", None, "张丽"),
+    ("lianluo-lead", "liaison", "lead", "刘洋"),
+    ("lianluo-2", "liaison", "second", "陈静"),
+    ("chayue", "observer", None, "赵敏"),
+    ("admin", "admin", None, "系统管理员"),
 ]
 
 

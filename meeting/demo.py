@@ -239,7 +239,7 @@ class _Meetings:
         if used >= DECIDED_PER_MEETING:
             meeting_id, used = self._make(when, "minutes_published",
                                           ["plan", "convene", "open", "close_session",
-                                           "publish_minutes"]), 0  # fmt: skip
+                                           "sign_minutes", "publish_minutes"]), 0  # fmt: skip
         self.held[when.year] = (meeting_id, used + 1)
         return meeting_id
 
@@ -270,7 +270,8 @@ class _Meetings:
         db.session.flush()
         states = {"plan": (None, "planned"), "convene": ("planned", "convened"),
                   "open": ("convened", "in_session"), "close_session": ("in_session", "held"),
-                  "publish_minutes": ("held", "minutes_published")}  # fmt: skip
+                  "sign_minutes": ("held", "minutes_signed"),
+                  "publish_minutes": ("minutes_signed", "minutes_published")}  # fmt: skip
         row = {"charter_id": self.charter.id}
         db.session.execute(insert(History), [
             _history("meeting", meeting.id, event, *states[event], when, row) for event in events

@@ -37,6 +37,8 @@ from meeting.meetings.delegations import create_delegation
 from meeting.meetings.models import Meeting
 from meeting.meetings.operations import fire_meeting_event, plan_meeting
 from meeting.notifications.models import Notification
+from meeting.reports.models import AnnualReport
+from meeting.reports.operations import create_report, issue_report
 from meeting.tasks.bulletins import create_bulletin, publish_bulletin
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import ProgressReport, Task
@@ -91,6 +93,7 @@ OBJECT_ARGS = {
     "bulletin_id": "bulletins",
     "delegation_id": "delegations",
     "report_id": "reports",
+    "annual_report_id": "annual_reports",
     "attachment_id": "attachments",
     "notification_id": "notifications",
     "username": "people",  # a person holding roles in that joint meeting only
@@ -132,7 +135,7 @@ def let_through(endpoint: str) -> set[str] | None:
 
 
 # Page writes that refuse by redirecting back with a message (a 3xx that changes nothing).
-REDIRECT_REFUSALS = {"tasks.new_bulletin"}
+REDIRECT_REFUSALS = {"tasks.new_bulletin", "reports.create"}
 # Writes whose body names another object (an item to put on an agenda): they are also tried
 # on the caller's own meeting with the other joint meeting's item in the body.
 BODY_REFERENCES = {"api.add_item", "meetings.add_item", "api.decide", "meetings.decide",
@@ -209,6 +212,7 @@ def build_joint_meeting(code: str) -> World:
     record_decision(held, adopted, "adopt", people["office"],
                     {"resolution": f"{mark}决议", "version": adopted.version})  # fmt: skip
     fire_meeting_event(held, "close_session", people["office"], {"version": held.version})
+    fire_meeting_event(held, "sign_minutes", people["general"], {"version": held.version})
     fire_meeting_event(held, "publish_minutes", people["office"], {"version": held.version})
     planned = plan(people["office"], code, "ad_hoc", f"{mark}计划会议", when + timedelta(days=7))
     delegation = create_delegation(people["general"], {
@@ -228,6 +232,9 @@ def build_joint_meeting(code: str) -> World:
     published = create_bulletin(people["office"], today.replace(day=1), today, charter)
     publish_bulletin(published, people["office"])
     draft_bulletin = create_bulletin(people["office"], today.replace(day=1), today, charter)
+    issued_report = create_report(people["office"], today.year - 2, charter)
+    issue_report(issued_report, people["office"])
+    draft_report = create_report(people["office"], today.year - 1, charter)
     db.session.flush()
 
     notifications = db.session.scalars(
@@ -243,12 +250,18 @@ def build_joint_meeting(code: str) -> World:
         "reports": [report.id],
         "attachments": [attachment.id],
         "bulletins": [published.id, draft_bulletin.id],
+        "annual_reports": [issued_report.id, draft_report.id],
         "delegations": [delegation.id],
         "notifications": by_user,
         "people": [PEOPLE[code]["office"], PEOPLE[code]["liaison"]],
     }
     assert all(world.objects.values()), f"{code}: some kind of object was not built"
-    for kind, model in (("items", Item), ("meetings", Meeting), ("tasks", Task)):
+    for kind, model in (
+        ("items", Item),
+        ("meetings", Meeting),
+        ("tasks", Task),
+        ("annual_reports", AnnualReport),
+    ):
         for object_id in world.objects[kind]:
             world.versions[(kind, object_id)] = db.session.get(model, object_id).version
     world.parents = {("attachments", attachment.id): ("items", draft.id),
@@ -433,6 +446,8 @@ def write_body(endpoint: str, refs: dict, event: str | None, versions: dict,
         "admin.confirm_import": {"joint_meeting": other.code, "sha256": "0" * 64},
         "admin.rename_department": {"name": "x"},
         "meetings.minutes": {"text": "x", "version": version},
+        "reports.edit": {"text": "x", "version": version},
+        "reports.issue": {"version": version, "confirm": "yes"},
     }  # fmt: skip
     if endpoint in ("api.attach", "items.attach"):
         return {"file": (io.BytesIO(b"x"), "x.txt")}, True
@@ -593,8 +608,9 @@ def query_string(variant: dict, other: World) -> str:
 
 def control_status(endpoint: str, refs: dict, world: World) -> int | None:
     """What the rightful reader of the objects gets (None: no one may read it, no control)."""
-    if endpoint.endswith("minutes_docx") and refs.get("meetings") != world.first("meetings"):
-        return None  # a meeting without minutes yet: 404 for everyone
+    convened_only = ("minutes_docx", "notice_docx", "sign_in_sheet")
+    if endpoint.endswith(convened_only) and refs.get("meetings") != world.first("meetings"):
+        return None  # a meeting not convened yet has no notice nor minutes: 404 for everyone
     if endpoint == "tasks.assign" and refs.get("items") in world.drafts:
         return None  # only its unit sees a draft, only the office assigns tasks
     if endpoint == "items.edit" and refs.get("items") not in world.drafts:

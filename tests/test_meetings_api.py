@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from icalendar import Calendar
 
 from tests.conftest import table_counts
@@ -274,10 +275,18 @@ def test_minutes_draft_edit_publish_and_receipts(app, api):
     meeting = api.get(f"/api/v1/meetings/{meeting_id}", as_="office").json
     draft = meeting["minutes_text"]
     assert "由县教育和体育局牵头落实心理辅导站建设" in draft and "资金来源不明确" in draft
-    assert "出席单位:县教育和体育局" in draft and "缺席单位:县财政局" in draft
+    assert "出席" not in draft  # attendance is listed by the document, from the record
     edited = api.request("PUT", f"/api/v1/meetings/{meeting_id}/minutes", as_="office",
                          json={"text": draft + "\n会议要求各单位抓好落实。", "version": meeting["version"]})  # fmt: skip
     assert edited.status_code == 200
+    # 签发: the office cannot publish alone; a convener signs the minutes off first.
+    assert fire(api, meeting_id, "publish_minutes", "office").status_code == 409
+    assert fire(api, meeting_id, "sign_minutes", "office").status_code == 403
+    signed_off = fire(api, meeting_id, "sign_minutes", "general").json
+    assert signed_off["state"] == "minutes_signed" and signed_off["minutes_signed_by"] == "general"
+    refused = api.request("PUT", f"/api/v1/meetings/{meeting_id}/minutes", as_="office",
+                          json={"text": "改", "version": signed_off["version"]})  # fmt: skip
+    assert refused.status_code == 409  # the signed text is the one published
     published = fire(api, meeting_id, "publish_minutes", "office")
     year = datetime.now(COUNTY).year
     assert published.json["minutes_number"] == f"府谷联席纪〔{year}〕1号"
@@ -307,16 +316,22 @@ def test_minutes_draft_edit_publish_and_receipts(app, api):
 
 def test_minutes_docx_holds_every_decision(app, api):
     meeting_id = held_meeting(api, app)
+    fire(api, meeting_id, "sign_minutes", "convener")
     fire(api, meeting_id, "publish_minutes", "office")
     response = api.get(f"/api/v1/meetings/{meeting_id}/minutes.docx", as_="liaison-civil")
     assert response.status_code == 200
     assert response.mimetype.endswith("wordprocessingml.document")
     document = Document(io.BytesIO(response.data))
-    text = "\n".join(p.text for p in document.paragraphs)
+    # Every paragraph, the 版记's text box included.
+    text = "\n".join(
+        "".join(t.text or "" for t in p.iter(qn("w:t")))
+        for p in document.element.body.iter(qn("w:p"))
+    )
     year = datetime.now(COUNTY).year
     assert f"府谷联席纪〔{year}〕1号" in text
     assert "由县教育和体育局牵头落实心理辅导站建设" in text and "资金来源不明确" in text
-    assert "主送:联席会议各成员单位" in text and "抄送:县委办公室、县政府办公室" in text
+    assert "联席会议各成员单位：" in text and "抄送：县委办公室、县政府办公室。" in text
+    assert "出席：县教育和体育局" in text and "缺席：县财政局" in text
     east_asian = (
         document.paragraphs[0]
         .runs[0]
@@ -329,12 +344,16 @@ def test_minutes_docx_holds_every_decision(app, api):
 
 def test_ics_has_the_meetings_in_county_time(app, api):
     first = make_meeting(app, "plenary", "convened", starts_at="2026-12-15T09:00+08:00")
-    make_meeting(app, "ad_hoc", "cancelled", starts_at="2026-12-16T09:00+08:00")
+    cancelled = make_meeting(app, "ad_hoc", "cancelled", starts_at="2026-12-16T09:00+08:00")
     response = api.get("/api/v1/meetings.ics", as_="liaison-edu")
     assert response.status_code == 200
     calendar = Calendar.from_ical(response.data)
     events = calendar.walk("VEVENT")
-    assert [str(e["uid"]) for e in events] == [f"meeting-{first}@lianxi"]
+    # A cancelled meeting stays in the feed, marked, so calendar programs take it off.
+    assert [(str(e["uid"]), str(e["status"])) for e in events] == [
+        (f"meeting-{first}@lianxi", "CONFIRMED"),
+        (f"meeting-{cancelled}@lianxi", "CANCELLED"),
+    ]
     start = events[0].decoded("dtstart")
     assert start == datetime(2026, 12, 15, 9, 0, tzinfo=COUNTY)
     assert start.utcoffset().total_seconds() == 8 * 3600
@@ -399,6 +418,7 @@ def test_full_journey_through_the_api(app, api):
         decide(api, ad_hoc, item_id, "adopt", resolution="寒假期间开放学校托管").status_code == 200
     )
     assert fire(api, ad_hoc, "close_session", "office").status_code == 200
+    assert fire(api, ad_hoc, "sign_minutes", "convener").status_code == 200
     published = fire(api, ad_hoc, "publish_minutes", "office").json
     assert published["state"] == "minutes_published"
 

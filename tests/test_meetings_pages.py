@@ -58,9 +58,16 @@ def test_plan_convene_and_run_a_meeting_through_the_pages(app, client, auth):
         data={"version": version_of(app, meeting_id)},
     )
     page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
-    assert "同意建设心理辅导站" in page and "县法院(张三代)" in page
+    assert "同意建设心理辅导站" in page and "县法院(张三)" in page
     client.post(f"/meetings/{meeting_id}/minutes",
                 data={"text": "会议纪要正文。\n同意建设心理辅导站。", "version": version_of(app, meeting_id)})  # fmt: skip
+    auth.logout()
+    auth.login("general")
+    signed = client.post(f"/meetings/{meeting_id}/events/sign_minutes",
+                         data={"version": version_of(app, meeting_id)})  # fmt: skip
+    assert signed.status_code == 302 and meeting_row(app, meeting_id)[0] == "minutes_signed"
+    auth.logout()
+    auth.login("office")
     client.post(
         f"/meetings/{meeting_id}/events/publish_minutes",
         data={"version": version_of(app, meeting_id)},

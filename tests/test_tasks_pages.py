@@ -75,15 +75,15 @@ def test_excel_export_equals_the_filtered_ledger(app, client, auth):
         shown = ledger_ids(client, query)
         workbook = load_workbook(io.BytesIO(client.get(f"/tasks/export.xlsx?{query}").data))
         sheet = workbook.active
-        rows = list(sheet.iter_rows(values_only=True))
-        assert rows[0][:4] == ("编号", "议题", "任务内容", "牵头单位")
-        assert [row[0] for row in rows[1:]] == shown, query
-        assert sheet.freeze_panes == "A2"
+        rows = list(sheet.iter_rows(values_only=True))  # a title, 截至 …, then the headers
+        assert rows[2][:4] == ("编号", "议题", "任务内容", "牵头单位")
+        assert [row[0] for row in rows[3:]] == shown, query
+        assert sheet.freeze_panes == "A4"
     sheet = load_workbook(io.BytesIO(client.get("/tasks/export.xlsx?overdue=true").data)).active
-    assert sheet.cell(2, 9).value.date() == date(2020, 1, 1)  # a real date cell
-    assert sheet.cell(2, 9).number_format == "yyyy-mm-dd"
-    assert sheet.cell(2, 10).value == "严重超期"
-    assert sheet.cell(2, 10).fill.fgColor.rgb.endswith("D9534F")  # the ledger's dark red
+    assert sheet.cell(4, 9).value.date() == date(2020, 1, 1)  # a real date cell
+    assert sheet.cell(4, 9).number_format == "yyyy-mm-dd"
+    assert sheet.cell(4, 10).value == "严重超期"
+    assert sheet.cell(4, 10).fill.fgColor.rgb.endswith("D9534F")  # the ledger's dark red
 
 
 def test_a_liaison_sees_only_their_units_tasks(app, client, auth):

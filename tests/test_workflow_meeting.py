@@ -30,7 +30,10 @@ RULES = {
         ("plenary", "convened", "general_convener", False, ["open", "cancel"]),
         ("ad_hoc", "convened", "convener", True, ["open", "cancel"]),
         ("plenary", "in_session", "convener", False, ["close_session"]),
-        ("plenary", "held", "office", False, ["publish_minutes"]),
+        ("plenary", "held", "office", False, []),  # the office drafts, a convener signs off
+        ("plenary", "held", "convener", False, ["sign_minutes"]),
+        ("plenary", "held", "general_convener", False, ["sign_minutes"]),
+        ("plenary", "minutes_signed", "office", False, ["publish_minutes"]),
         ("plenary", "minutes_published", "office", False, []),
         ("plenary", "cancelled", "general_convener", False, []),
         ("liaison", "planned", "office", False, ["convene", "cancel"]),  # 三(二)
@@ -106,7 +109,7 @@ def test_close_session_waits_for_every_decision():
 
 def test_one_shared_machine_fires_on_plain_objects():
     meeting = SimpleNamespace(state="planned")
-    for event in ("convene", "open", "close_session", "publish_minutes"):
+    for event in ("convene", "open", "close_session", "sign_minutes", "publish_minutes"):
         workflow.fire(meeting, event)
     assert meeting.state == "minutes_published"
     assert workflow.MACHINE.models == []

@@ -1,7 +1,11 @@
 """The meeting (会议) workflow of DOMAIN.md and the charter's rules of procedure 五.
 
-    planned ──convene──▶ convened ──open──▶ in_session ──close_session──▶ held ──publish_minutes──▶ minutes_published
+    planned ──convene──▶ convened ──open──▶ in_session ──close_session──▶ held
+    held ──sign_minutes──▶ minutes_signed ──publish_minutes──▶ minutes_published
     planned, convened ──cancel──▶ cancelled
+
+Minutes are signed off 签发 by a convener before the office publishes them (the office drafts,
+a leader signs: GB/T 9704's 签发人, and no office publishes a meeting's decisions alone).
 
 Who may convene depends on the meeting's kind and on delegations (五(一)); the guards take
 those facts as plain arguments, so the rules read and test without a database.
@@ -14,7 +18,7 @@ from datetime import date
 from workflows import machine
 from workflows.i18n import N_
 from workflows.machine import Transition, build_machine
-from workflows.roles import CONVENER, GENERAL_CONVENER, OFFICE
+from workflows.roles import CONVENER, GENERAL_CONVENER, LIAISON, OFFICE
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ STATES = {
     "convened": N_("Convened"),
     "in_session": N_("In session"),
     "held": N_("Held"),
+    "minutes_signed": N_("Minutes signed off"),
     "minutes_published": N_("Minutes published"),
     "cancelled": N_("Cancelled"),
 }
@@ -84,6 +89,8 @@ OPEN_STATES = frozenset({"planned", "convened", "in_session"})  # an item sits o
 
 # Those who run a meeting once convened: open it, close it, publish its minutes.
 RUNNERS = frozenset({OFFICE, CONVENER, GENERAL_CONVENER})
+# Those who sign off minutes 签发: the joint meeting's leaders, not the office that drafts them.
+SIGNERS = frozenset({CONVENER, GENERAL_CONVENER})
 # Those who ask the office for a liaison meeting (三(二)), named as its `requested_by`.
 REQUESTERS = frozenset({CONVENER, GENERAL_CONVENER})
 
@@ -102,8 +109,10 @@ EVENTS = {
               optional=("requested_by",)),
         Event("open", N_("Open the session"), ("convened",), "in_session"),
         Event("close_session", N_("Close the session"), ("in_session",), "held", irreversible=True),
-        Event("publish_minutes", N_("Publish the minutes"), ("held",), "minutes_published",
+        Event("sign_minutes", N_("Sign off the minutes"), ("held",), "minutes_signed",
               irreversible=True),
+        Event("publish_minutes", N_("Publish the minutes"), ("minutes_signed",),
+              "minutes_published", irreversible=True),
         Event("cancel", N_("Cancel the meeting"), ("planned", "convened"), "cancelled",
               carries=("reason",), irreversible=True),
     ]
@@ -119,6 +128,7 @@ RECORD_LABELS = {
     "decide": N_("Decision recorded"),
     "edit_minutes": N_("Minutes edited"),
     "acknowledge": N_("Minutes signed for"),
+    "reply": N_("Replied to the notice"),
 }
 
 FIELD_LABELS = {
@@ -135,7 +145,10 @@ ATTENDANCE = {
     "present": N_("Present"),
     "absent": N_("Absent"),
     "deputy": N_("Sent a deputy"),
+    "leave": N_("On leave"),
 }
+# How the minutes list each status (GB/T 9704 10.3: 出席, 请假; 列席 is the meeting's own line).
+ATTENDANCE_IN_MINUTES = {"present": "出席", "deputy": "出席", "leave": "请假", "absent": "缺席"}
 # A unit that sent someone in its leader's place names them (五(三): attendance is recorded).
 NAMED_ATTENDANCE = "deputy"
 
@@ -200,6 +213,15 @@ def may_read_draft_minutes(role: str) -> bool:
     return is_runner(role)
 
 
+# Units reply to the notice 参会回执 once it is out and until the session opens.
+REPLY_STATES = ("convened",)
+
+
+def may_reply(role: str, state: str) -> bool:
+    """Whether a user of ROLE answers the notice of a meeting in STATE for their unit."""
+    return role == LIAISON and state in REPLY_STATES
+
+
 def may_follow_receipts(role: str) -> bool:
     """Whether ROLE sees which units have signed for published minutes (签收): those who run
     meetings, to chase the rest."""
@@ -212,6 +234,8 @@ def may_fire(event: str, kind: str, state: str, role: str, delegated: bool, rule
         return may_convene(kind, role, delegated, rules)
     if event == "cancel":
         return may_convene(kind, role, delegated, rules) or (role == OFFICE and state == "planned")
+    if event == "sign_minutes":
+        return role in SIGNERS
     return role in RUNNERS
 
 
@@ -231,7 +255,7 @@ def undecided(kind_code: str, entries: list[tuple[str | None, str]]) -> int:
 
 
 # A meeting whose notice is out counts as convened, whether held yet or not.
-CONVENED_STATES = ("convened", "in_session", "held", "minutes_published")
+CONVENED_STATES = ("convened", "in_session", "held", "minutes_signed", "minutes_published")
 
 # 五(一) "原则上每年召开一次全体会议" when a charter does not say how many.
 DEFAULT_PLENARIES_PER_YEAR = 1

@@ -8,11 +8,12 @@ from meeting.accounts.models import User
 from meeting.charter.rules import rules
 from meeting.extensions import db
 from meeting.items.models import Item
-from meeting.meetings.models import Meeting, MinutesReceipt
+from meeting.meetings.models import AttendanceReply, Meeting, MinutesReceipt
 from meeting.scope import current_charter_id
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Task
 from workflows.agenda_item import APPROVERS
+from workflows.meeting import REPLY_STATES, SIGNERS
 from workflows.roles import LIAISON, OFFICE
 
 
@@ -50,7 +51,14 @@ def _lines(user: User, here: int) -> list[tuple[str, int, str]]:
             (_("Meetings held, minutes not yet published"),
              _count(Meeting, Meeting.charter_id == here, Meeting.state == "held"),
              url_for("meetings.index", when="past")),
+            (_("Minutes signed off, to publish"),
+             _count(Meeting, Meeting.charter_id == here, Meeting.state == "minutes_signed"),
+             url_for("meetings.index", when="past")),
         ]  # fmt: skip
+    if user.role in SIGNERS:
+        lines.append((_("Minutes waiting for your sign-off"),
+                      _count(Meeting, Meeting.charter_id == here, Meeting.state == "held"),
+                      url_for("meetings.index", when="past")))  # fmt: skip
     if user.role in rules(here).get(APPROVERS, ()):
         lines.append((_("Items waiting for your approval"), _count(Item, item, Item.state == "reviewed"),
                       url_for("items.approval_queue")))  # fmt: skip
@@ -63,6 +71,10 @@ def _lines(user: User, here: int) -> list[tuple[str, int, str]]:
              url_for("items.mine", state="draft")),
             (_("Tasks your unit leads, still open"), _count(Task, Task.lead_unit_id == user.unit_id,
                                                           Task.state != "done"), url_for("tasks.ledger")),
+            (_("Meeting notices to reply to"),
+             _count(Meeting, Meeting.charter_id == here, Meeting.state.in_(REPLY_STATES),
+                    ~Meeting.replies.any(AttendanceReply.unit_id == user.unit_id)),
+             url_for("meetings.index")),
             (_("Minutes to sign for"), _count(MinutesReceipt, MinutesReceipt.unit_id == user.unit_id,
                                               MinutesReceipt.acknowledged_at.is_(None)),
              url_for("meetings.index", when="past")),

@@ -23,7 +23,15 @@ from meeting.meetings.agenda import (
 from meeting.meetings.calendar import ics_response
 from meeting.meetings.delegations import create_delegation, revoke_delegation
 from meeting.meetings.minutes import docx_response
-from meeting.meetings.models import AgendaEntry, Attendance, Delegation, Meeting, MinutesReceipt
+from meeting.meetings.models import (
+    AgendaEntry,
+    Attendance,
+    AttendanceReply,
+    Delegation,
+    Meeting,
+    MinutesReceipt,
+)
+from meeting.meetings.notice import notice_response, reply_to_notice
 from meeting.meetings.operations import fire_meeting_event, may_record, plan_meeting
 from meeting.meetings.queries import meetings_query
 from meeting.meetings.receipts import acknowledge_minutes, update_minutes
@@ -49,6 +57,8 @@ def list_meetings(args: MeetingQuery):
         selectinload(Meeting.receipts).selectinload(MinutesReceipt.unit),
         selectinload(Meeting.convened_by),
         selectinload(Meeting.requested_by),
+        selectinload(Meeting.minutes_signed_by),
+        selectinload(Meeting.replies).selectinload(AttendanceReply.unit),
     )
     return paginated(query, lambda m: meeting_json(m, current_user, with_history=False), args)
 
@@ -104,13 +114,31 @@ def remove_item(meeting_id: int, item_id: int):
     return meeting_json(meeting, current_user)
 
 
+@bp.put("/meetings/<int:meeting_id>/reply")
+@operation("Reply to a meeting notice for the caller's unit (参会回执; a liaison, while convened)",
+           body=bodies.NoticeReply, returns=MEETING, errors=RECORD)  # fmt: skip
+def notice_reply(meeting_id: int, body: dict):
+    meeting = meeting_or_404(meeting_id)
+    reply_to_notice(meeting, current_user, parse(bodies.NoticeReply, body).model_dump())
+    return meeting_json(meeting, current_user)
+
+
+@bp.get("/meetings/<int:meeting_id>/notice.docx")
+@operation(
+    "The meeting notice as a Word document (once convened)",
+    returns={200: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+)
+def notice_docx(meeting_id: int):
+    return notice_response(meeting_or_404(meeting_id), current_user)
+
+
 @bp.put("/meetings/<int:meeting_id>/attendance")
 @operation("Record attendance per unit code", body=bodies.AttendanceMarks, returns=MEETING,
            errors=RECORD)  # fmt: skip
 def attendance(meeting_id: int, body: dict):
     meeting = office_may(meeting_id, "record_attendance")
-    marks = parse(bodies.AttendanceMarks, body).model_dump()["attendance"]
-    record_attendance(meeting, current_user, marks)
+    given = parse(bodies.AttendanceMarks, body).model_dump()
+    record_attendance(meeting, current_user, given["attendance"], given["sitting_in"])
     return meeting_json(meeting, current_user)
 
 

@@ -60,6 +60,11 @@ class Rules(Strict):
     minutes_number_prefix: str = Field(min_length=1, max_length=20)
     minutes_main_to: str = Field(default="联席会议各成员单位", max_length=200)  # 主送
     minutes_cc: list[str] = []  # 抄送
+    # GB/T 9704 documents: the masthead's lines (a long name reads better on two), who issues
+    # them (印发机关; default: the office's title), the bulletin's 文号 prefix.
+    masthead: list[str] = Field(default=[], max_length=3)
+    issuing_office: str = Field(default="", max_length=60)
+    bulletin_number_prefix: str = Field(default="", max_length=20)
 
     @field_validator("conveners", "delegable_to", "approvers")
     @classmethod

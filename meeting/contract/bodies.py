@@ -268,6 +268,21 @@ class AttendanceMarks(Body):
     """Attendance per unit code: {"finance": {"status": "deputy", "deputy_name": "王"}}."""
 
     attendance: Annotated[dict[UnitCode, Mark], Field(min_length=1, max_length=200)]
+    sitting_in: text(2000, required=False) | None = Field(
+        None, description="Who sits in without a member's seat (列席); left out: unchanged"
+    )
+
+
+class NoticeReply(Body):
+    """参会回执: who the unit sends, or why it asks for leave."""
+
+    attending: bool
+    attendee: text(50, required=False) | None = Field(None, description="Required when attending")
+    post: text(50, required=False) | None = None
+    phone: text(30, required=False) | None = None
+    reason: text(200, required=False) | None = Field(
+        None, description="Required when not attending"
+    )
 
 
 class MinutesEdit(Body):

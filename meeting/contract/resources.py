@@ -102,6 +102,16 @@ class AttendanceRecord(Resource):
     deputy_name: str | None
 
 
+class AttendanceReply(Resource):
+    unit: str
+    attending: bool
+    attendee: str
+    post: str
+    phone: str
+    reason: str
+    replied_at: Timestamp
+
+
 class Receipt(Resource):
     unit: str
     acknowledged_at: Timestamp | None
@@ -127,6 +137,12 @@ class MeetingSummary(Resource):
     requested_by: str | None
     minutes_number: str | None
     minutes_text: str | None
+    minutes_signed_by: str | None = Field(
+        description="The convener who signed the minutes off (签发)"
+    )
+    minutes_signed_at: Timestamp | None
+    sitting_in: str = Field(description="Who sat in without a member's seat (列席)")
+    replies: list[AttendanceReply] = Field(description="Units' replies to the notice (参会回执)")
     receipts: list[Receipt]
 
 

@@ -3,11 +3,13 @@
 import mimetypes
 from pathlib import Path
 
-from flask import Response, send_file
+from flask import Response
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
 from meeting.accounts.models import User
+from meeting.downloads import attachment as download
+from meeting.downloads import fallback_name
 from meeting.errors import Forbidden, NotFound
 from meeting.extensions import db
 from meeting.items.models import Attachment, Item
@@ -49,9 +51,9 @@ def send_attachment(item: Item, attachment_id: int) -> Response:
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.item_id != item.id:
         raise NotFound(_("There is no such page or record."))
-    return send_file(
-        attachment_path(attachment),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
+    return download(
+        attachment_path(attachment).open("rb"),
+        attachment.filename,
+        fallback_name(attachment.filename, f"attachment-{attachment.id}"),
+        attachment.content_type,
     )

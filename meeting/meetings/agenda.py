@@ -89,8 +89,10 @@ def move_item_up(meeting: Meeting, item_id: int, user: User) -> None:
         reorder_agenda(meeting, order, user)
 
 
-def record_attendance(meeting: Meeting, user: User, marks: dict) -> None:
-    """Record attendance per unit code: {"finance": {"status": "deputy", "deputy_name": "王"}}."""
+def record_attendance(meeting: Meeting, user: User, marks: dict,
+                      sitting_in: str | None = None) -> None:  # fmt: skip
+    """Record attendance per unit code: {"finance": {"status": "deputy", "deputy_name": "王"}},
+    and who sat in (列席) when SITTING_IN is given."""
     may_record(meeting, user, "record_attendance")
     units = {unit.code: unit for unit in meeting.charter.active_units}
     rows = {row.unit_id: row for row in meeting.attendance}
@@ -115,6 +117,9 @@ def record_attendance(meeting: Meeting, user: User, marks: dict) -> None:
         row = rows.get(units[code].id) or Attendance(meeting=meeting, unit=units[code])
         row.status, row.deputy_name = mark["status"], mark["deputy_name"]
         db.session.add(row)
+    if sitting_in is not None and sitting_in.strip() != meeting.sitting_in:
+        meeting.sitting_in = sitting_in.strip()[:2000]
+        changed["sitting_in"] = meeting.sitting_in
     record_change(meeting, "attendance", meeting.state, user, changed)
 
 

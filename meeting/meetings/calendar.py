@@ -14,15 +14,14 @@ DEFAULT_LENGTH = timedelta(hours=2)
 
 
 def ics_bytes() -> bytes:
-    """Every meeting that is not cancelled, of every joint meeting the reader may see (each
-    labelled with its joint meeting when there are several)."""
+    """Every meeting of every joint meeting the reader may see (each labelled with its joint
+    meeting when there are several). A cancelled meeting stays, as STATUS:CANCELLED with a
+    higher SEQUENCE, so calendar programs that copied it take it off."""
     calendar = Calendar()
     calendar.add("prodid", "-//Lianxi//joint meeting//ZH")
     calendar.add("version", "2.0")
     calendar.add("x-wr-timezone", "Asia/Shanghai")
-    meetings = db.session.scalars(
-        select(Meeting).where(Meeting.state != "cancelled").order_by(Meeting.starts_at)
-    )
+    meetings = db.session.scalars(select(Meeting).order_by(Meeting.starts_at))
     meetings = list(meetings)
     several = len({meeting.charter_id for meeting in meetings}) > 1
     for meeting in meetings:
@@ -37,6 +36,7 @@ def ics_bytes() -> bytes:
         event.add("location", meeting.location)
         event.add("description", meeting.title)
         event.add("sequence", meeting.version)
+        event.add("status", "CANCELLED" if meeting.state == "cancelled" else "CONFIRMED")
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
@@ -44,4 +44,5 @@ def ics_bytes() -> bytes:
 
 def ics_response() -> Response:
     """The calendar feed as a response."""
-    return Response(ics_bytes(), mimetype="text/calendar; charset=utf-8")
+    # content_type, not mimetype: Werkzeug appends a charset to a text/* mimetype (twice).
+    return Response(ics_bytes(), content_type="text/calendar; charset=utf-8")

@@ -1,25 +1,38 @@
 """Minutes 会议纪要: the draft text generated from the meeting, their 文号, who may read them,
 and the Word document."""
 
-import io
+import re
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-from flask import Response, send_file
+from flask import Response
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from meeting.accounts.models import User
 from meeting.charter.rules import rules
+from meeting.downloads import attachment
 from meeting.errors import NotFound
 from meeting.meetings.models import Meeting, display_name
+from meeting.official_document import (
+    OfficialDocument,
+    chinese_date,
+    chinese_number,
+    chinese_text,
+)
 from meeting.timeutil import local
 from workflows import agenda_item
-from workflows.meeting import ATTENDANCE, may_read_draft_minutes
+from workflows.meeting import ATTENDANCE_IN_MINUTES, may_read_draft_minutes
 
-CHINESE_NUMBERS = "一二三四五六七八九十"
+# How the minutes word each decision (the decision's own text follows).
+DECISION_PHRASES = {
+    "adopt": "会议议定:",
+    "reject": "会议决定不予通过。",
+    "defer": "会议决定暂缓审议。",
+    "pass_review": "会议同意提请审定。",
+    "return_for_revision": "会议决定退回修改。",
+    "decline": "会议决定不予受理。",
+}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def can_read_minutes(meeting: Meeting, user: User) -> bool:
@@ -41,103 +54,118 @@ def docx_response(meeting: Meeting) -> Response:
     if not meeting.minutes_text or not can_read_minutes(meeting, current_user):
         raise NotFound(_("This meeting has no minutes yet."))
     number = minutes_document_number(meeting)
-    filename = f"{number or meeting.title}-会议纪要.docx"
-    return send_file(
-        io.BytesIO(docx_bytes(meeting, number)),
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        as_attachment=True,
-        download_name=filename,  # send_file encodes a Chinese name per RFC 6266
-    )
+    filename = f"{number or display_name(meeting)}-会议纪要.docx"
+    if meeting.minutes_number is not None:
+        fallback = f"minutes-{meeting.minutes_year}-{meeting.minutes_number}.docx"
+    else:
+        fallback = f"minutes-draft-{meeting.id}.docx"
+    return attachment(docx_bytes(meeting, number), filename, fallback, DOCX)
 
 
 def decision_line(entry) -> str:
-    """One agenda item's decision, as the minutes and the unit's excerpt state it."""
+    """One agenda item's decision, as the unit's excerpt states it."""
     item = entry.item
     head = f"《{item.title}》({item.unit.name}提出)"
     if entry.decision is None:
-        pending = _("no decision")
-        return f"{head}:{pending}"
+        return chinese_text(f"{head}:{_('no decision')}")
     label = _(agenda_item.EVENTS[entry.decision].label)
-    return f"{head}:{label}。{entry.decision_text or ''}".rstrip()
+    return chinese_text(f"{head}:{label}。{entry.decision_text or ''}".rstrip())
 
 
-def draft_text(meeting) -> str:
-    """The minutes as generated when the session closes; the office edits it before publishing."""
+def draft_text(meeting: Meeting) -> str:
+    """The body of the minutes as generated when the session closes, in Chinese whoever closes
+    it; the office edits it before a convener signs it off. Lines starting 「一、」 are the
+    document's headings. Attendance is not in the text: the document lists it from the record."""
     when = local(meeting.starts_at)
-    convener = meeting.convened_by.name if meeting.convened_by else ""
-    lines = [
-        f"{when:%Y年%m月%d日}{when:%H:%M},{meeting.location}召开{display_name(meeting)}。"
-        f"会议由{convener}召集。",
-    ]
-    by_status = {status: [] for status in ATTENDANCE}
+    with force_locale("zh_Hans"):
+        lines = [
+            f"{chinese_date(when.date())}{when.hour}:{when:%M},{meeting.location}召开"
+            f"{display_name(meeting)}。{convener_clause(meeting)}"
+            f"会议研究了{chinese_number(len(meeting.agenda))}项议题,纪要如下:",
+        ]
+        for number, entry in enumerate(meeting.agenda, start=1):
+            item = entry.item
+            lines.append(f"{chinese_number(number)}、关于《{item.title}》({item.unit.name}提出)")
+            if entry.decision is None:
+                lines.append("会议未作决定。")
+            else:
+                phrase = DECISION_PHRASES.get(entry.decision) or (
+                    f"会议决定:{_(agenda_item.EVENTS[entry.decision].label)}。"
+                )
+                lines.append(f"{phrase}{entry.decision_text or ''}".rstrip())
+        return chinese_text("\n".join(lines))
+
+
+def convener_clause(meeting: Meeting) -> str:
+    """「会议由总召集人王建国召集。」: the convener by title and name, as the charter titles
+    their role in this joint meeting."""
+    person = meeting.convened_by
+    if person is None:
+        return ""
+    role = person.role_in(meeting.charter_id)
+    title = meeting.charter.roles.get(role, {}).get("title", "") if role else ""
+    return f"会议由{title}{person.name}召集。"
+
+
+def attendance_lines(meeting: Meeting) -> list[tuple[str, str]]:
+    """(出席 / 请假 / 缺席 / 列席, who) as the minutes list them after the body (GB/T 9704
+    10.3), deputies named: 县公安局(王五代)."""
+    by_label: dict[str, list[str]] = {}
     for row in sorted(meeting.attendance, key=lambda r: r.unit.position):
         name = row.unit.name + (f"({row.deputy_name}代)" if row.status == "deputy" else "")
-        by_status[row.status].append(name)
-    if by_status["present"] or by_status["deputy"]:
-        lines.append("出席单位:" + "、".join(by_status["present"] + by_status["deputy"]) + "。")
-    if by_status["absent"]:
-        lines.append("缺席单位:" + "、".join(by_status["absent"]) + "。")
-    lines.append("会议研究了以下事项:")
-    for number, entry in enumerate(meeting.agenda, start=1):
-        lines.append(f"{_chinese(number)}、{decision_line(entry)}")
-    return "\n".join(lines)
+        by_label.setdefault(ATTENDANCE_IN_MINUTES[row.status], []).append(name)
+    lines = [(label, "、".join(by_label[label])) for label in ("出席", "请假", "缺席")
+             if label in by_label]  # fmt: skip
+    if meeting.sitting_in.strip():
+        lines.append(("列席", meeting.sitting_in.strip()))
+    return lines
 
 
-def docx_bytes(meeting, document_number: str | None) -> bytes:
-    """The minutes as a Word document in official-document layout (GB/T 9704 in spirit)."""
+def docx_bytes(meeting: Meeting, document_number: str | None) -> bytes:
+    """The minutes as an official document (GB/T 9704 纪要格式): red masthead 「…纪要」, 文号
+    over the red rule, title, the body with its headings, attendance, 版记."""
+    with force_locale("zh_Hans"):
+        return _minutes_document(meeting, document_number)
+
+
+def _minutes_document(meeting: Meeting, document_number: str | None) -> bytes:
     charter = meeting.charter
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-
-    _paragraph(doc, f"{charter.name}纪要", size=26, bold=True, color=RGBColor(0xC0, 0, 0),
-               font="方正小标宋简体", center=True)  # fmt: skip
-    _paragraph(doc, document_number or "(讨论稿)", size=16, center=True)
-    _paragraph(doc, "─" * 28, size=12, color=RGBColor(0xC0, 0, 0), center=True)
-    _paragraph(doc, f"{display_name(meeting)}纪要", size=22, font="方正小标宋简体", center=True)
+    issuer = issuing_office(charter)
+    document = OfficialDocument(f"{display_name(meeting)}纪要", author=issuer)
+    lines = masthead_lines(charter)
+    document.masthead([*lines[:-1], lines[-1] + "纪要"])
+    document.document_number(document_number or chinese_text("(讨论稿)"))
+    document.title(f"{display_name(meeting)}纪要")
+    document.main_to(charter.rules.get("minutes_main_to") or "联席会议各成员单位")
     for line in (meeting.minutes_text or "").splitlines():
-        if line.strip():
-            _paragraph(doc, line.strip(), size=16, indent=True)
-    office = charter.roles.get("office", {}).get("title", "")
-    published = local(meeting.minutes_published_at) if meeting.minutes_published_at else None
-    _paragraph(doc, "", size=16)
-    _paragraph(doc, f"主送:{charter.rules.get('minutes_main_to') or '联席会议各成员单位'}", size=14)
-    cc = charter.rules.get("minutes_cc") or []
-    if cc:
-        _paragraph(doc, "抄送:" + "、".join(cc) + "。", size=14)
-    issued = f"{published:%Y年%m月%d日}印发" if published else "(未印发)"
-    _paragraph(doc, f"{office}　　　　{issued}", size=14)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+        line = line.strip()
+        if not line:
+            continue
+        if HEADING.match(line):
+            document.heading(line, level=1)
+        elif SUBHEADING.match(line):
+            document.heading(line, level=2)
+        else:
+            document.paragraph(line)
+    if lines := attendance_lines(meeting):
+        document.blank_line()
+        for label, who in lines:
+            document.labelled(label, who)
+    published = local(meeting.minutes_published_at).date() if meeting.minutes_published_at else None
+    document.colophon(charter.rules.get("minutes_cc") or [], issuer, published)
+    return document.to_bytes()
 
 
-def _paragraph(doc, text: str, size: int, bold: bool = False, color=None,
-               font: str = "仿宋_GB2312", center: bool = False, indent: bool = False):  # fmt: skip
-    paragraph = doc.add_paragraph()
-    if center:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.name = font
-    # python-docx's font.name does not reach Chinese text: set the East Asian font too.
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), font)
-    if color is not None:
-        run.font.color.rgb = color
-    return paragraph
+HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+SUBHEADING = re.compile(r"^[((][一二三四五六七八九十]+[))]")
 
 
-def _chinese(number: int) -> str:
-    if number <= 10:
-        return CHINESE_NUMBERS[number - 1]
-    tens, ones = divmod(number, 10)
-    return (
-        (CHINESE_NUMBERS[tens - 1] if tens > 1 else "")
-        + "十"
-        + (CHINESE_NUMBERS[ones - 1] if ones else "")
-    )
+def masthead_lines(charter) -> list[str]:
+    """The issuing body's mark, as the charter's rules break it into lines (a long name reads
+    better on two), else its name."""
+    return list(charter.rules.get("masthead") or [charter.name])
+
+
+def issuing_office(charter) -> str:
+    """Who prints and issues the joint meeting's documents 印发机关: the office."""
+    return charter.rules.get("issuing_office") or charter.roles.get("office", {}).get("title", "")

@@ -54,11 +54,17 @@ class Meeting(InJointMeeting, db.Model):
     minutes_year: Mapped[int | None]
     minutes_number: Mapped[int | None]
     minutes_published_at: Mapped[datetime | None]
+    # 签发: the convener who signed the minutes off for publication, and when.
+    minutes_signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    minutes_signed_at: Mapped[datetime | None]
+    # 列席: who sat in without a member's seat (invited departments, experts), as the minutes list them.
+    sitting_in: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     charter: Mapped[Charter] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     convened_by: Mapped[User | None] = relationship(foreign_keys=[convened_by_id])
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    minutes_signed_by: Mapped[User | None] = relationship(foreign_keys=[minutes_signed_by_id])
     agenda: Mapped[list["AgendaEntry"]] = relationship(
         back_populates="meeting", order_by="AgendaEntry.position", cascade="all, delete-orphan"
     )
@@ -66,6 +72,9 @@ class Meeting(InJointMeeting, db.Model):
         back_populates="meeting", cascade="all, delete-orphan"
     )
     receipts: Mapped[list["MinutesReceipt"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+    replies: Mapped[list["AttendanceReply"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"
     )
 
@@ -114,6 +123,32 @@ class Attendance(db.Model):
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendance")
     unit: Mapped[Unit] = relationship()
+
+
+class AttendanceReply(db.Model):
+    """参会回执: a unit's answer to the meeting notice, whom it sends or why it cannot come."""
+
+    __tablename__ = "attendance_replies"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "unit_id"),
+        CheckConstraint("attending OR reason != ''", name="reason_when_absent"),
+        CheckConstraint("NOT attending OR attendee != ''", name="attendee_named"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    attending: Mapped[bool]
+    attendee: Mapped[str] = mapped_column(String(50), default="")  # 姓名
+    post: Mapped[str] = mapped_column(String(50), default="")  # 职务
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    reason: Mapped[str] = mapped_column(String(200), default="")  # 请假事由
+    replied_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    replied_at: Mapped[datetime]
+
+    meeting: Mapped[Meeting] = relationship(back_populates="replies")
+    unit: Mapped[Unit] = relationship()
+    replied_by: Mapped[User] = relationship()
 
 
 class MinutesReceipt(db.Model):

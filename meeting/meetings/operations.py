@@ -22,7 +22,8 @@ from meeting.items.operations import fire_event
 from meeting.locks import lock_joint_meeting
 from meeting.meetings.delegations import holds_delegation
 from meeting.meetings.minutes import draft_text, minutes_document_number
-from meeting.meetings.models import Meeting, MinutesReceipt
+from meeting.meetings.models import Meeting, MinutesReceipt, display_name
+from meeting.notifications.operations import notify, users_with_roles
 from meeting.scope import joint_meeting_for_new
 from meeting.timeutil import local, utcnow
 from meeting.versioning import check_version, save_change
@@ -90,7 +91,8 @@ def plan_meeting(user: User, data: dict) -> Meeting:
 
 
 def fire_meeting_event(meeting: Meeting, name: str, user: User, data: dict) -> Meeting:
-    """Fire convene, open, close_session, publish_minutes or cancel on MEETING as USER."""
+    """Fire convene, open, close_session, sign_minutes, publish_minutes or cancel on MEETING
+    as USER."""
     event = workflow.EVENTS.get(name)
     if event is None:
         raise UnknownEvent(_("There is no event %(name)s.", name=name))
@@ -129,6 +131,7 @@ def fire_meeting_event(meeting: Meeting, name: str, user: User, data: dict) -> M
     {
         "convene": _on_convene,
         "close_session": _on_close,
+        "sign_minutes": _on_sign,
         "publish_minutes": _on_publish,
         "cancel": _on_cancel,
     }.get(name, lambda *args: None)(meeting, user, fields)
@@ -187,6 +190,15 @@ def _on_convene(meeting: Meeting, user: User, fields: dict) -> None:
 
 def _on_close(meeting: Meeting, user: User, fields: dict) -> None:
     meeting.minutes_text = draft_text(meeting)
+
+
+def _on_sign(meeting: Meeting, user: User, fields: dict) -> None:
+    meeting.minutes_signed_by, meeting.minutes_signed_at = user, utcnow()
+    fields["minutes_text"] = meeting.minutes_text  # the text as signed, kept in history
+    notify(users_with_roles(meeting.charter_id, OFFICE), "minutes_signed",
+           _("Minutes signed off: %(meeting)s", meeting=display_name(meeting)),
+           _("%(name)s signed off the minutes; the office may publish them.", name=user.name),
+           f"/meetings/{meeting.id}", charter_id=meeting.charter_id)  # fmt: skip
 
 
 def _on_publish(meeting: Meeting, user: User, fields: dict) -> None:

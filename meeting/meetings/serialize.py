@@ -47,6 +47,23 @@ def meeting_json(
         "requested_by": meeting.requested_by.username if meeting.requested_by else None,
         "minutes_number": minutes_document_number(meeting),
         "minutes_text": meeting.minutes_text if can_read_minutes(meeting, user) else None,
+        "minutes_signed_by": meeting.minutes_signed_by.username
+        if meeting.minutes_signed_by
+        else None,
+        "minutes_signed_at": iso(meeting.minutes_signed_at),
+        "sitting_in": meeting.sitting_in,
+        "replies": [
+            {
+                "unit": r.unit.code,
+                "attending": r.attending,
+                "attendee": r.attendee,
+                "post": r.post,
+                "phone": r.phone,
+                "reason": r.reason,
+                "replied_at": iso(r.replied_at),
+            }
+            for r in sorted(meeting.replies, key=lambda r: r.unit.position)
+        ],
         "receipts": [
             {"unit": r.unit.code, "acknowledged_at": iso(r.acknowledged_at)}
             for r in sorted(meeting.receipts, key=lambda r: r.unit.position)

@@ -29,6 +29,12 @@ from meeting.meetings.delegations import holds_delegation
 from meeting.meetings.forms import MeetingForm
 from meeting.meetings.minutes import docx_response
 from meeting.meetings.models import AgendaEntry, Meeting
+from meeting.meetings.notice import (
+    notice_response,
+    reply_to_notice,
+    sign_in_sheet_response,
+    units_not_replied,
+)
 from meeting.meetings.operations import (
     available_events,
     fire_meeting_event,
@@ -115,6 +121,10 @@ def show(meeting_id: int, status: int = 200):
         records=records,
         my_receipt=next((r for r in meeting.receipts if r.unit_id == current_user.unit_id), None),
         follows_receipts=workflow.may_follow_receipts(current_user.role),
+        may_reply=workflow.may_reply(current_user.role, meeting.state),
+        my_reply=next((r for r in meeting.replies if r.unit_id == current_user.unit_id), None),
+        not_replied=units_not_replied(meeting) if workflow.is_runner(current_user.role) else [],
+        runs_meeting=workflow.is_runner(current_user.role),
     ), status
 
 
@@ -190,7 +200,8 @@ def attendance(meeting_id: int):
         for unit in meeting.charter.active_units
         if request.form.get(f"status-{unit.code}")
     }  # fmt: skip
-    return _act(meeting, lambda: record_attendance(meeting, current_user, marks),
+    sitting_in = request.form.get("sitting_in")
+    return _act(meeting, lambda: record_attendance(meeting, current_user, marks, sitting_in),
                 _("Attendance recorded."), view=session_view)  # fmt: skip
 
 
@@ -219,6 +230,27 @@ def minutes(meeting_id: int):
 def receipt(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     return _act(meeting, lambda: acknowledge_minutes(meeting, current_user), _("Signed for."))
+
+
+@bp.post("/<int:meeting_id>/reply")
+@signed_in
+def reply(meeting_id: int):
+    """参会回执: a liaison answers the notice for their unit."""
+    meeting = _meeting_or_404(meeting_id)
+    return _act(meeting, lambda: reply_to_notice(meeting, current_user, _form_data()),
+                _("Your reply is recorded."))  # fmt: skip
+
+
+@bp.get("/<int:meeting_id>/notice.docx")
+@signed_in
+def notice_docx(meeting_id: int):
+    return notice_response(_meeting_or_404(meeting_id), current_user)
+
+
+@bp.get("/<int:meeting_id>/sign-in.docx")
+@signed_in
+def sign_in_sheet(meeting_id: int):
+    return sign_in_sheet_response(_meeting_or_404(meeting_id), current_user)
 
 
 @bp.get("/<int:meeting_id>/minutes.docx")
@@ -269,6 +301,7 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id, options=[
         selectinload(Meeting.agenda).selectinload(AgendaEntry.item).selectinload(Item.unit),
         selectinload(Meeting.attendance), selectinload(Meeting.receipts),
+        selectinload(Meeting.replies),
     ])  # fmt: skip
     if meeting is None:
         abort(404)

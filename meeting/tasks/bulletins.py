@@ -1,12 +1,8 @@
 """Progress bulletins 工作进展通报 (二, 三(三)): figures for a period, published to every unit."""
 
-import io
-from datetime import date
+from datetime import date, timedelta
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -17,7 +13,14 @@ from meeting.extensions import db
 from meeting.history import record
 from meeting.items.models import Item
 from meeting.locks import lock_joint_meeting
+from meeting.meetings.minutes import issuing_office, masthead_lines
 from meeting.notifications.operations import all_unit_liaisons, notify, users_with_roles
+from meeting.official_document import (
+    OfficialDocument,
+    chinese_date,
+    chinese_number,
+    chinese_text,
+)
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Bulletin, Task
 from meeting.timeutil import day_end_utc, local, utcnow
@@ -52,7 +55,7 @@ def figures(charter: Charter, start: date, end: date, today: date) -> dict:
             "completion_rate": round(done / len(mine), 4) if mine else None,
         })  # fmt: skip
     overdue = [
-        {"task": t.id, "item": t.item.title, "unit": t.lead_unit.name,
+        {"task": t.id, "title": task_title(t), "item": t.item.title, "unit": t.lead_unit.name,
          "deadline": t.deadline.isoformat(), "days": (today - t.deadline).days}
         for t in sorted(tasks, key=lambda t: t.deadline)
         if t.state != "done" and t.deadline < today
@@ -139,54 +142,93 @@ def bulletin_name(bulletin: Bulletin) -> str:
     return _("%(year)d, no. %(n)d", year=bulletin.year, n=bulletin.number)
 
 
+def document_number(bulletin: Bulletin) -> str:
+    """府谷联席通〔2026〕3号 where the charter's rules give a prefix, else 2026年第3期;
+    「(草稿)」 before publishing."""
+    if bulletin.number is None:
+        return chinese_text("(草稿)")
+    prefix = bulletin.charter.rules.get("bulletin_number_prefix")
+    if prefix:
+        return f"{prefix}〔{bulletin.year}〕{bulletin.number}号"
+    return f"{bulletin.year}年第{bulletin.number}期"
+
+
+def chinese_period(start: date, end: date) -> str:
+    """2026年11月, 2026年第四季度, 2026年度, or 2026年11月3日至11月20日."""
+    whole_month = start.day == 1 and (end + timedelta(days=1)).day == 1
+    if whole_month and (start.year, start.month) == (end.year, end.month):
+        return f"{start.year}年{start.month}月"
+    if (
+        whole_month
+        and start.year == end.year
+        and start.month in (1, 4, 7, 10)
+        and (end.month == start.month + 2)
+    ):
+        return f"{start.year}年第{chinese_number((start.month + 2) // 3)}季度"
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return f"{start.year}年度"
+    tail = chinese_date(end)[5:] if start.year == end.year else chinese_date(end)
+    return f"{chinese_date(start)}至{tail}"
+
+
 def docx_bytes(bulletin: Bulletin) -> bytes:
-    charter = bulletin.charter
-    figures_ = bulletin.figures
-    doc = Document()
-    _line(doc, f"{charter.name}", 22, center=True)
-    _line(doc, f"工作进展通报({bulletin_name(bulletin)})", 18, center=True)
-    _line(
-        doc,
-        f"统计期间:{figures_['period'][0]} 至 {figures_['period'][1]};截至 {figures_['as_of']}。",
-        14,
-    )
-    _line(doc, "一、议题办理情况", 16)
+    """The bulletin as an official document (GB/T 9704): masthead, 文号 over the red rule,
+    title with the period in Chinese, 主送, items, a ruled table of units, each overdue task by
+    its own title, signature, 版记."""
+    with force_locale("zh_Hans"):
+        return _bulletin_document(bulletin)
+
+
+def _bulletin_document(bulletin: Bulletin) -> bytes:
+    charter, figures_ = bulletin.charter, bulletin.figures
+    issuer = issuing_office(charter)
+    period = chinese_period(bulletin.period_start, bulletin.period_end)
+    as_of = chinese_date(date.fromisoformat(figures_["as_of"]))
+    title = f"关于{period}工作进展情况的通报"
+    document = OfficialDocument(title, author=issuer)
+    document.masthead(masthead_lines(charter))
+    document.document_number(document_number(bulletin))
+    document.title(title)
+    document.main_to(charter.rules.get("minutes_main_to") or "联席会议各成员单位")
+    document.paragraph(f"现将{period}联席会议议题办理和任务落实情况通报如下(截至{as_of}):")
+    document.heading("一、议题办理情况", 1)
     states = "、".join(
         f"{_(agenda_item.STATES[s])}{n}项" for s, n in figures_["items_by_state"].items()
     )
-    _line(doc, states or "本期无议题。", 14)
-    _line(doc, "二、各单位任务落实情况", 16)
-    table = doc.add_table(rows=1, cols=6)
-    table.style = "Table Grid"
-    for cell, text in zip(
-        table.rows[0].cells,
-        ["牵头单位", "任务数", "已交办", "办理中", "已办结", "超期"],
-        strict=True,
-    ):
-        cell.text = text
-    for row in figures_["tasks_by_unit"]:
-        if row["total"]:
-            cells = table.add_row().cells
-            for cell, value in zip(cells, [row["name"], row["total"], row["assigned"], row["in_progress"],
-                                           row["done"], row["overdue"]], strict=True):  # fmt: skip
-                cell.text = str(value)
-    _line(doc, "三、超期任务", 16)
-    for task in figures_["overdue"]:
-        _line(
-            doc, f"{task['unit']}:{task['item']}(期限{task['deadline']},超期{task['days']}天)", 14
-        )
+    document.paragraph(f"本期共有议题{sum(figures_['items_by_state'].values())}项:{states}。"
+                       if states else "本期无议题。")  # fmt: skip
+    document.heading("二、各成员单位任务落实情况", 1)
+    total, done = figures_["tasks_total"], figures_["tasks_done"]
+    rate = f",办结率{done * 100 // total}%" if total else ""
+    document.paragraph(f"截至{as_of},共交办任务{total}项,已办结{done}项{rate}。")
+    rows = [
+        [row["name"], row["total"], row["assigned"], row["in_progress"], row["done"],
+         row["overdue"], f"{row['done'] * 100 // row['total']}%"]
+        for row in figures_["tasks_by_unit"] if row["total"]
+    ]  # fmt: skip
+    if rows:
+        document.table(["牵头单位", "任务数", "已交办", "办理中", "已办结", "超期", "办结率"],
+                       rows, [46, 18, 18, 18, 18, 16, 22])  # fmt: skip
+    document.heading("三、超期任务", 1)
+    for number, task in enumerate(figures_["overdue"], start=1):
+        deadline = chinese_date(date.fromisoformat(task["deadline"]))
+        name = task.get("title") or task["item"]
+        document.paragraph(f"{number}.{task['unit']}:{name}(议题《{task['item']}》,"
+                           f"期限{deadline},超期{task['days']}天)。")  # fmt: skip
     if not figures_["overdue"]:
-        _line(doc, "本期无超期任务。", 14)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+        document.paragraph("本期无超期任务。")
+    document.paragraph(
+        "请各牵头单位对照任务清单,加快推进,按期办结;超期任务须说明原因并报送整改措施。"
+    )
+    issued = local(bulletin.published_at).date() if bulletin.published_at else county_today()
+    document.signature(issuer, issued)
+    document.colophon(charter.rules.get("minutes_cc") or [], issuer,
+                      issued if bulletin.published_at else None)  # fmt: skip
+    return document.to_bytes()
 
 
-def _line(doc, text: str, size: int, center: bool = False) -> None:
-    paragraph = doc.add_paragraph()
-    if center:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
-    run.font.size = Pt(size)
-    run.font.name = "仿宋_GB2312"
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋_GB2312")
+def task_title(task: Task) -> str:
+    """A task's own name, where tasks of one item must be told apart: its description's first
+    line, shortened."""
+    first = (task.description or "").strip().splitlines()[0] if task.description else ""
+    return first if len(first) <= 40 else first[:39] + "…"

@@ -1,9 +1,9 @@
 """Task pages: assigning, the task page, the ledger and its Excel export, bulletins."""
 
-import io
+import mimetypes
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,13 +13,14 @@ from meeting.charter.models import Charter
 from meeting.charter.rules import rules
 from meeting.contract import parse
 from meeting.contract.queries import TaskQuery
+from meeting.downloads import attachment, fallback_name
 from meeting.errors import InvalidInput, WorkflowError
 from meeting.extensions import db
 from meeting.history import history_of
 from meeting.items.models import Item
 from meeting.items.operations import can_view
 from meeting.pages import attempt, describe, page_of
-from meeting.scope import current_charter_id, follow
+from meeting.scope import current_charter_id, follow, several_joint_meetings
 from meeting.tasks import bulletins as bulletin_ops
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.export import ledger_xlsx
@@ -116,8 +117,12 @@ def report_file(task_id: int, report_id: int):
     report = db.session.get(ProgressReport, report_id)
     if report is None or report.task_id != task.id or not report.stored_name:
         abort(404)
-    return send_file(upload_folder(UPLOAD_FOLDER) / report.stored_name, as_attachment=True,
-                     download_name=report.filename)  # fmt: skip
+    return attachment(
+        (upload_folder(UPLOAD_FOLDER) / report.stored_name).open("rb"),
+        report.filename,
+        fallback_name(report.filename, f"report-{report.id}"),
+        mimetypes.guess_type(report.filename)[0] or "application/octet-stream",
+    )
 
 
 @bp.get("/tasks/")
@@ -145,12 +150,22 @@ def export():
     today = county_today()
     query = ledger_query(filters, today, rules(), current_user)
     tasks = db.session.scalars(query.execution_options(yield_per=EXPORT_BATCH))
-    return send_file(
-        io.BytesIO(ledger_xlsx(tasks, today)),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"督办台账-{today.isoformat()}.xlsx",
+    return attachment(
+        ledger_xlsx(tasks, today, title=_ledger_title(filters)),
+        f"督办台账-{today.isoformat()}.xlsx",
+        f"ledger-{today.isoformat()}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def _ledger_title(filters: TaskQuery) -> str:
+    """The printed ledger's title: its joint meeting's name, when it is one joint meeting's."""
+    charter = None
+    if filters.joint_meeting:
+        charter = db.session.scalar(select(Charter).where(Charter.code == filters.joint_meeting))
+    elif not several_joint_meetings():
+        charter = Charter.current()
+    return f"{charter.name}督办台账" if charter else "督办台账"
 
 
 @bp.get("/bulletins/")
@@ -208,11 +223,15 @@ def publish_bulletin(bulletin_id: int):
 @signed_in
 def bulletin_docx(bulletin_id: int):
     item = _bulletin_or_404(bulletin_id)
-    return send_file(
-        io.BytesIO(bulletin_ops.docx_bytes(item)),
-        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        as_attachment=True,
-        download_name=f"工作进展通报-{bulletin_ops.bulletin_name(item)}.docx",
+    if item.number is None:
+        fallback = f"bulletin-draft-{item.id}.docx"
+    else:
+        fallback = f"bulletin-{item.year}-{item.number}.docx"
+    return attachment(
+        bulletin_ops.docx_bytes(item),
+        f"工作进展通报-{bulletin_ops.bulletin_name(item)}.docx",
+        fallback,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
 
 
