@@ -10,6 +10,21 @@ from pathlib import Path
 import pymupdf
 
 A4_POINTS = (595.3, 841.9)  # 210 × 297 mm
+
+# The county's fonts (仿宋_GB2312, 方正小标宋简体, …) are not on a Debian machine: render them
+# with the nearest Noto CJK face (serif for 宋/仿宋/楷, sans for 黑体), as a clerk's PC would
+# show them, rather than whatever fontconfig picks first.
+FONT_ALIASES = {
+    "Noto Serif CJK SC": ["仿宋_GB2312", "仿宋", "方正小标宋简体", "宋体", "楷体_GB2312", "楷体"],
+    "Noto Sans CJK SC": ["黑体"],
+}
+FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+{aliases}
+</fontconfig>
+"""
 SCREENSHOTS = Path(__file__).parent.parent / "test-artifacts" / "documents"
 
 
@@ -52,10 +67,17 @@ def render(data: bytes, suffix: str) -> Rendered:
         source.write_bytes(data)
         # A profile of its own, so conversions in parallel or beside a desktop don't collide.
         profile = Path(folder, "profile").as_uri()
+        fonts = Path(folder) / "fonts.conf"
+        fonts.write_text(FONTS_CONF.format(aliases="\n".join(
+            f"  <alias binding=\"same\"><family>{name}</family><prefer><family>{face}</family>"
+            "</prefer></alias>"
+            for face, names in FONT_ALIASES.items() for name in names
+        )), encoding="utf-8")  # fmt: skip
         subprocess.run(
             ["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore",
              "--convert-to", "pdf", "--outdir", folder, str(source)],
-            check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": folder},
+            check=True, capture_output=True, timeout=180,
+            env={**os.environ, "HOME": folder, "FONTCONFIG_FILE": str(fonts)},
         )  # fmt: skip
         pdf = (Path(folder) / "document.pdf").read_bytes()
     return Rendered(pages=list(_pages(pdf)), pdf=pdf)

@@ -81,7 +81,7 @@ def draft_text(meeting: Meeting) -> str:
         lines = [
             f"{chinese_date(when.date())}{when.hour}:{when:%M},{meeting.location}召开"
             f"{display_name(meeting)}。{convener_clause(meeting)}"
-            f"会议研究了{chinese_number(len(meeting.agenda))}项议题,纪要如下:",
+            f"会议研究了{len(meeting.agenda)}项议题,纪要如下:",
         ]
         for number, entry in enumerate(meeting.agenda, start=1):
             item = entry.item
