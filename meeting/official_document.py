@@ -247,6 +247,7 @@ class OfficialDocument:
     def _metadata(self, title: str, author: str) -> None:
         now = datetime.now().replace(microsecond=0)
         core = self.doc.core_properties
+        title, author = xml_safe(title), xml_safe(author)
         core.title, core.subject = title, title
         core.author, core.last_modified_by = author, author
         core.comments, core.keywords, core.category = "", "", "公文"
@@ -281,7 +282,7 @@ class OfficialDocument:
         self._run(paragraph, text, font, size)
 
     def _run(self, paragraph, text, font, size, bold=False, color=None, latin=LATIN_FONT):
-        run = paragraph.add_run(chinese_text(text))
+        run = paragraph.add_run(chinese_text(xml_safe(text)))
         run.font.size = Pt(size)
         run.font.bold = bold
         if color is not None:
@@ -289,6 +290,15 @@ class OfficialDocument:
         # python-docx's font.name reaches Latin text only: Chinese needs w:eastAsia too.
         _fonts(run._element.get_or_add_rPr(), font, latin)
         return run
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """TEXT without the characters XML cannot hold (control characters, lone surrogates),
+    which a title typed or pasted anywhere may carry."""
+    return _NOT_XML.sub("", text)
 
 
 def chinese_date(day: date) -> str:
@@ -413,6 +423,7 @@ def _colophon_line(text: str, top: int | None, bottom: int, right: str = "") -> 
     tab = f'<w:tabs><w:tab w:val="right" w:pos="{int(TEXT_WIDTH.twips)}"/></w:tabs>'
     fonts = (f'<w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{BODY_FONT}" '
              f'w:hint="eastAsia"/><w:sz w:val="{SMALL_SIZE * 2}"/>')  # fmt: skip
+    text, right = xml_safe(text), xml_safe(right)
     tail = f'<w:tab/><w:t xml:space="preserve">{escape(right)}</w:t>' if right else ""
     return (
         f"<w:p><w:pPr><w:pBdr>{rules}</w:pBdr>{tab}"

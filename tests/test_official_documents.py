@@ -202,3 +202,14 @@ def test_sign_off_waits_on_the_meeting_page(app, client, auth, api):
     assert client.post(f"/meetings/{meeting_id}/events/sign_minutes",
                        data={"version": meeting_row(app, meeting_id)[1]}).status_code == 302  # fmt: skip
     assert meeting_row(app, meeting_id)[0] == "minutes_signed"
+
+
+def test_text_xml_cannot_hold_is_left_out():
+    """A title pasted with control characters still makes a document (it was a 500)."""
+    from meeting.official_document import OfficialDocument
+
+    document = OfficialDocument("标题\x0b", author="联席会议办公室\x00")
+    document.title("关于\x1f召开会议的通知\ud800")
+    document.colophon(["县委办公室\x07"], "联席会议办公室", date(2026, 12, 8))
+    text = all_text(document.to_bytes())
+    assert "关于召开会议的通知" in text and "县委办公室、" not in text and "\x07" not in text

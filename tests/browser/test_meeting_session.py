@@ -66,6 +66,7 @@ def test_run_a_meeting_from_the_session_view(page, live_server, app):
         page.locator("#minutes-docx").click()
     document = Document(download.value.path())
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "同意建设,由县教育和体育局牵头。" in text and "待财政测算后再议。" in text
+    # Chinese text takes full-width punctuation in the document.
+    assert "同意建设，由县教育和体育局牵头。" in text and "待财政测算后再议。" in text
     assert "府谷联席纪〔" in text
     page.screenshot(path=str(live_server.artifacts / "meeting-published.png"), full_page=True)

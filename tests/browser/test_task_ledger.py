@@ -54,6 +54,7 @@ def test_progress_completion_and_the_ledger(page, live_server, app, tmp_path):
     assert download.value.suggested_filename.endswith(".xlsx")
     download.value.save_as(tmp_path / "ledger.xlsx")
     rows = list(load_workbook(tmp_path / "ledger.xlsx").active.iter_rows(values_only=True))
-    assert [row[0] for row in rows[1:]] == [late]
-    assert rows[1][3] == "县民政局"
+    # Under the title, the 截至 row and the header: the one overdue task.
+    assert rows[2][0] == "编号" and [row[0] for row in rows[3:]] == [late]
+    assert rows[3][3] == "县民政局"
     page.screenshot(path=str(live_server.artifacts / "ledger-overdue.png"), full_page=True)
