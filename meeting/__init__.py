@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from meeting.accounts import views as accounts_views
     from meeting.accounts.models import User
     from meeting.admin import views as admin_views
+    from meeting.analytics import views as analytics_views
     from meeting.api import bp as api_bp
     from meeting.charter import views as charter_views
     from meeting.charter.rules import rules
@@ -28,12 +29,15 @@ def init_app(app: Flask) -> None:
     from meeting.notifications import models as notification_models  # noqa: F401
     from meeting.notifications import views as notification_views
     from meeting.notifications.operations import unread_count
+    from meeting.opinions import models as opinion_models  # noqa: F401
+    from meeting.opinions import views as opinion_views
     from meeting.reports import views as report_views
     from meeting.scheduler import reminders  # noqa: F401 (models)
     from meeting.scope import enter_scope
     from meeting.tasks import models as task_models  # noqa: F401
     from meeting.tasks import notifications as task_notifications  # noqa: F401 (receivers)
     from meeting.tasks import views as task_views
+    from meeting.workbench import views as workbench_views
 
     db.init_app(app)
     database.init_app(app)
@@ -97,6 +101,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(notification_views.bp)
     app.register_blueprint(task_views.bp)
     app.register_blueprint(report_views.bp)
+    app.register_blueprint(opinion_views.bp)
+    app.register_blueprint(analytics_views.bp)
+    app.register_blueprint(workbench_views.bp)
     csrf.exempt(api_bp)  # the API authenticates each request by bearer token, not cookie
     app.register_blueprint(api_bp)
 
@@ -106,6 +113,7 @@ def init_app(app: Flask) -> None:
 
         from workflows import agenda_item
         from workflows import meeting as meeting_workflow
+        from workflows import rhythm as rhythm_workflow
         from workflows import task as task_workflow
         from workflows.roles import ROLES
 
@@ -114,6 +122,7 @@ def init_app(app: Flask) -> None:
             "ITEM_STATES": agenda_item.STATES,
             "ITEM_EVENTS": agenda_item.EVENTS,
             "CATEGORIES": agenda_item.CATEGORIES,
+            "ITEM_SOURCES": agenda_item.SOURCES,
             "FIELD_LABELS": agenda_item.FIELD_LABELS,
             "approvers": lambda: rules().get(agenda_item.APPROVERS, ()),
             "MEETING_KINDS": meeting_workflow.KINDS,
@@ -126,6 +135,7 @@ def init_app(app: Flask) -> None:
             "TASK_EVENTS": task_workflow.EVENTS,
             "TASK_FIELDS": task_workflow.FIELD_LABELS,
             "TASK_WARNINGS": task_workflow.WARNINGS,
+            "RHYTHM_KINDS": rhythm_workflow.KINDS,
             "ATTENDANCE": meeting_workflow.ATTENDANCE,
             "CONVENED_STATES": meeting_workflow.CONVENED_STATES,
             "unread": lambda: unread_count(current_user) if current_user.is_authenticated else 0,

@@ -19,7 +19,8 @@ from meeting.items.models import Item
 from meeting.meetings.models import AgendaEntry, Meeting
 from meeting.notifications.models import Notification
 from meeting.tasks.models import Task
-from meeting.timeutil import utcnow
+from meeting.tasks.rhythm import default_rhythm, rhythm_columns
+from meeting.timeutil import local, utcnow
 from workflows.roles import LIAISON, OFFICE
 
 BATCH = 1000
@@ -125,6 +126,10 @@ def _item_row(charter, rng, units, liaisons, office, state, start, count, n) -> 
         "created_at": created,
         "updated_at": updated,
         "submitted_at": created + timedelta(days=1) if "submit" in steps else None,
+        # As its approve history row says (_histories: one step every three days).
+        "approved_at": created + timedelta(days=3 * (steps.index("approve") + 1))
+        if "approve" in steps
+        else None,
     }
 
 
@@ -168,6 +173,7 @@ def _agendas(ids, rows) -> None:
 
 def _tasks(charter, rng, ids, rows, office, counts) -> None:
     today = date.today()
+    rhythm = default_rhythm(charter.rules)  # 二(三), 三(三): the charter's reporting rhythm
     tasks, picked = [], []
     for item_id, row in zip(ids, rows, strict=True):
         if row["state"] not in ("implementing", "closed"):
@@ -181,7 +187,8 @@ def _tasks(charter, rng, ids, rows, office, counts) -> None:
                       "state": "done" if done else "in_progress", "version": 4 if done else 2,
                       "assigned_by_id": office.id, "assigned_at": assigned,
                       "updated_at": row["updated_at"],
-                      "completed_at": row["updated_at"] if done else None})  # fmt: skip
+                      "completed_at": row["updated_at"] if done else None,
+                      **rhythm_columns(rhythm, local(assigned).date())})  # fmt: skip
         picked.append(row)
     if not tasks:
         return

@@ -37,6 +37,8 @@ FIELD_LABELS = {
     "due_within": N_("Due in N days"),
     "meeting": N_("Meeting"),
     "year": N_("Year"),
+    "duty": N_("Duty"),
+    "unit_as": N_("Lead or shared"),
     "sort": N_("Sort"),
     "page": N_("Page"),
     "per_page": N_("Per page"),

@@ -25,6 +25,16 @@ item_event_fired = _signals.signal(
     """,
 )
 
+item_registered = _signals.signal(
+    "item-registered",
+    """The office registered work the county government or the joint meeting assigned
+    (二(四), 三(五)) as a draft item, naming the unit proposed to lead it.
+
+    Sent by `meeting.items.operations.create_item`. Sender: the `Item`; `user` who registered it.
+    Received by `meeting.items.notifications` (the proposed lead unit's liaisons).
+    """,
+)
+
 meeting_convened = _signals.signal(
     "meeting-convened",
     """A meeting was convened: it has its number and is announced.

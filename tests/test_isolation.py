@@ -140,7 +140,7 @@ REDIRECT_REFUSALS = {"tasks.new_bulletin", "reports.create"}
 # on the caller's own meeting with the other joint meeting's item in the body.
 BODY_REFERENCES = {"api.add_item", "meetings.add_item", "api.decide", "meetings.decide",
                    "api.reorder", "admin.grant", "admin.remove_role", "admin.handover",
-                   "api.put_roles"}  # fmt: skip
+                   "api.put_roles", "api.admit", "meetings.admit"}  # fmt: skip
 # Object endpoints whose answer to a rightful reader shows the object's marker.
 SHOWS_MARKER = {
     "items.show", "api.show", "items.edit", "items.download", "api.download", "tasks.assign",
@@ -427,6 +427,8 @@ def write_body(endpoint: str, refs: dict, event: str | None, versions: dict,
         "api.add_item": {"item_id": other_item},
         "meetings.add_item": {"item_id": other_item},
         "api.reorder": {"item_ids": [other_item]},
+        "api.admit": {"item_id": other_item, "version": other_item_version},
+        "meetings.admit": {"item_id": other_item, "version": other_item_version},
         "api.attendance": {"attendance": {"education-sports": {"status": "present"}}},
         "meetings.attendance": {"status-education-sports": "present"},
         "api.decide": {"item_id": other_item, "decision": "adopt", "resolution": "x",

@@ -15,7 +15,7 @@ from tests.items_factory import make_item
 from tests.tasks_factory import make_task
 
 HEADERS = ("编号", "议题", "任务内容", "牵头单位", "责任单位", "状态", "交办日期", "原定期限",
-           "现期限", "预警", "超期天数", "办结日期")  # fmt: skip
+           "现期限", "预警", "超期天数", "办结日期", "漏报次数")  # fmt: skip
 TITLE = "府谷县农村留守儿童关爱保护和困境儿童保障工作联席会议督办台账"
 DESCRIPTIONS = [
     "建设心理辅导站",
@@ -68,10 +68,10 @@ def test_the_ledger_workbook_is_set_up_for_printing(app, client, auth):
     assert sheet["A1"].font.b and sheet["A1"].font.sz >= 16
     assert sheet["A2"].value == f"截至 {today.year}年{today.month}月{today.day}日"
     assert tuple(cell.value for cell in sheet[3]) == HEADERS
-    assert {str(merged) for merged in sheet.merged_cells.ranges} == {"A1:L1", "A2:L2"}
+    assert {str(merged) for merged in sheet.merged_cells.ranges} == {"A1:M1", "A2:M2"}
     assert [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)] == tasks
     assert sheet.freeze_panes == "A4"
-    assert sheet.auto_filter.ref == "A3:L6"  # headers to the real last row
+    assert sheet.auto_filter.ref == "A3:M6"  # headers to the real last row
     assert sheet.print_title_rows == "$3:$3"  # the header row on every printed page
 
     setup = sheet.page_setup
@@ -101,7 +101,7 @@ def test_the_ledger_workbook_is_set_up_for_printing(app, client, auth):
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         xml = package.read("xl/worksheets/sheet1.xml").decode()
         names = package.read("xl/workbook.xml").decode()
-    assert '<autoFilter ref="A3:L6"' in xml
+    assert '<autoFilter ref="A3:M6"' in xml
     assert "Print_Titles" in names and "$3:$3" in names
 
 

@@ -13,18 +13,27 @@ from tests.tasks_factory import make_task
 PAGES = ["/meetings/{meeting}", "/items/", "/items/review", "/tasks/", "/notifications/", "/"]
 
 
-def statements(app, client, path: str, **kwargs) -> int:
-    client.get(path, **kwargs)  # the first answer also builds what a request caches
+def counted(app, action) -> int:
+    """How many statements ACTION sends to the database."""
     count = []
     with app.app_context():
         engine = db.engine
     listener = lambda *args: count.append(1)  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        assert client.get(path, **kwargs).status_code == 200
+        action()
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     return len(count)
+
+
+def statements(app, client, path: str, **kwargs) -> int:
+    client.get(path, **kwargs)  # the first answer also builds what a request caches
+
+    def get():
+        assert client.get(path, **kwargs).status_code == 200
+
+    return counted(app, get)
 
 
 def add_data(app, n: int):
@@ -64,3 +73,32 @@ def test_an_api_list_makes_the_same_queries_for_more_rows(app, api, path):
     add_data(app, 6)
     many = statements(app, client, path, headers=token)
     assert many == few, f"{path}: {few} queries with few rows, {many} with more"
+
+
+def tick_statements(app, when: str) -> int:
+    """Statements of one scheduler tick at WHEN (county time), as the scheduler runs it."""
+    from tests.test_scheduler import run_tick
+
+    return counted(app, lambda: run_tick(app, when))
+
+
+def add_waiting(app, n: int):
+    for _ in range(n):
+        make_item(app, "submitted")
+        make_item(app, "reviewed")
+        make_task(app, "in_progress", deadline="2099-01-10")
+        make_task(app, "assigned", deadline="2099-01-28")
+
+
+def test_a_scheduler_tick_makes_the_same_queries_for_more_rows(app):
+    """Set-based checks (issue 12): a tick that sends reminders, and an idle one, make as many
+    statements with more overdue tasks and waiting items."""
+    tick_statements(app, "2099-01-25 08:00")  # the year's plenary prompt, the bulletin draft
+    add_waiting(app, 2)
+    sending_few = tick_statements(app, "2099-01-25 09:00")
+    idle_few = tick_statements(app, "2099-01-25 10:00")
+    add_waiting(app, 6)
+    sending_many = tick_statements(app, "2099-01-25 11:00")
+    idle_many = tick_statements(app, "2099-01-25 12:00")
+    assert (sending_many, idle_many) == (sending_few, idle_few)
+    assert idle_few < sending_few

@@ -21,12 +21,14 @@ WHO = {
     [
         ("assigned", "lead", False, ["accept", "report_progress", "request_extension"]),
         ("assigned", "responsible", False, ["report_progress"]),
-        ("assigned", "office", False, ["urge", "adjust_units"]),
-        ("assigned", "office", True, ["urge", "adjust_units", "grant_extension", "refuse_extension"]),
+        ("assigned", "office", False, ["urge", "adjust_units", "change_rhythm"]),
+        ("assigned", "office", True, ["urge", "adjust_units", "change_rhythm", "grant_extension",
+                                      "refuse_extension"]),
         ("assigned", "lead", True, ["accept", "report_progress"]),  # one request at a time
         ("in_progress", "lead", False, ["report_progress", "request_completion", "request_extension"]),
         ("in_progress", "responsible", False, ["report_progress"]),
-        ("completion_requested", "office", False, ["confirm", "reopen", "adjust_units"]),
+        ("completion_requested", "office", False, ["confirm", "reopen", "adjust_units",
+                                                   "change_rhythm"]),
         ("completion_requested", "lead", False, ["request_extension"]),
         ("completion_requested", "responsible", False, []),
         ("done", "office", False, []),

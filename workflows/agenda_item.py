@@ -7,7 +7,7 @@ read from the same table, so pages and API never restate the rules.
 
 from dataclasses import dataclass, field
 
-from workflows import machine
+from workflows import machine, opinions
 from workflows.i18n import N_
 from workflows.machine import Transition, build_machine
 from workflows.roles import LIAISON, OFFICE
@@ -34,6 +34,38 @@ BY_USER, BY_MEETING, BY_SYSTEM = "user", "meeting", "system"
 
 # Stands for the charter's `rules.approvers` (五(二)); resolved when permissions are checked.
 APPROVERS = "approvers"
+# Stands for the item's author, by where it comes from (SOURCES): a unit's liaison, or the office.
+AUTHOR = "author"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an item comes from, and who writes it up (its author)."""
+
+    code: str
+    label: str
+    author: str  # the role that registers it and, while a draft, edits, submits or withdraws it
+    for_own_unit: bool  # the author is a liaison of the item's unit (else: any holder of the role)
+    has_document: bool  # it carries the document that assigned it (a leader's instruction 批示)
+
+
+# 五(三): member units propose items on their duties. 二(四): the joint meeting does what the
+# county government assigns; 三(五): the office does what the joint meeting assigns. Assigned
+# work is registered by the office, with the document that assigned it and the unit proposed
+# to lead it (the item's unit); it then goes through the same review, approval and meeting.
+SOURCES = {
+    s.code: s
+    for s in [
+        Source("unit", N_("Proposed by a member unit"), LIAISON, for_own_unit=True,
+               has_document=False),
+        Source("county_government", N_("Assigned by the county government"), OFFICE,
+               for_own_unit=False, has_document=True),
+        Source("joint_meeting", N_("Assigned by the joint meeting"), OFFICE, for_own_unit=False,
+               has_document=True),
+    ]
+}  # fmt: skip
+UNIT_SOURCE = "unit"
+ASSIGNED_SOURCES = tuple(code for code, s in SOURCES.items() if s.has_document)
 
 
 # The item's text: what its proposer edits while `editable`, and what submit writes onto it.
@@ -42,10 +74,9 @@ EDITABLE_FIELDS = ("title", "background", "proposal", "category", "duty_refs")
 
 @dataclass(frozen=True)
 class Event(Transition):
-    roles: frozenset[str] | str
+    roles: frozenset[str] | str  # or APPROVERS, AUTHOR: resolved per item
     carries: tuple[str, ...] = ()  # required fields
     optional: tuple[str, ...] = ()
-    proposer_only: bool = False  # a liaison of the proposing unit
     via: str = BY_USER
     also_at_meeting: bool = False  # a liaison meeting records it as its decision (三(二))
     irreversible: bool = False
@@ -53,16 +84,17 @@ class Event(Transition):
     sets: dict[str, str] = field(default_factory=dict, hash=False)  # column <- carried field
     clears: tuple[str, ...] = ()  # columns emptied
     restarts_queue: bool = False  # (re-)enters the office's queue: `submitted_at` starts again
+    stamps: tuple[str, ...] = ()  # time columns set to the moment it fires
 
 
 EVENTS = {
     e.name: e
     for e in [
-        Event("submit", N_("Submit"), ("draft", "returned"), "submitted", frozenset({LIAISON}),
-              carries=("title", "background", "proposal", "duty_refs"), proposer_only=True,
+        Event("submit", N_("Submit"), ("draft", "returned"), "submitted", AUTHOR,
+              carries=("title", "background", "proposal", "duty_refs"),
               sets={name: name for name in EDITABLE_FIELDS}, restarts_queue=True),
         Event("withdraw", N_("Withdraw"), ("draft", "submitted", "returned"), "withdrawn",
-              frozenset({LIAISON}), carries=("reason",), proposer_only=True, irreversible=True),
+              AUTHOR, carries=("reason",), irreversible=True),
         Event("return_for_revision", N_("Return for revision"), ("submitted",), "returned",
               frozenset({OFFICE}), carries=("comment",), optional=("meeting_id",),
               also_at_meeting=True),
@@ -75,7 +107,12 @@ EVENTS = {
         Event("send_back", N_("Send back to the office"), ("reviewed",), "submitted", APPROVERS,
               carries=("comment",), restarts_queue=True),
         Event("approve", N_("Approve"), ("reviewed",), "approved", APPROVERS,
-              optional=("comment",), irreversible=True),
+              optional=("comment",), irreversible=True, stamps=("approved_at",)),
+        # 五(二): an item approved too close to a plenary waits for the next one, unless a
+        # convener admits it to that meeting (recorded on the meeting's page; no state change).
+        Event("admit_late", N_("Admit past the agenda cut-off"), ("approved", "deferred"), None,
+              APPROVERS, carries=("meeting_id",), optional=("comment",), via=BY_MEETING,
+              sets={"admitted_meeting_id": "meeting_id"}),
         Event("schedule", N_("Put on the agenda"), ("approved", "deferred"), "scheduled",
               frozenset({OFFICE}), carries=("meeting_id",), via=BY_MEETING,
               sets={"meeting_id": "meeting_id"}),
@@ -101,6 +138,7 @@ RECORD_LABELS = {
     "create": N_("Created"),
     "edit": N_("Edited"),
     "attach": N_("Attachment added"),
+    **opinions.RECORD_LABELS,  # units' opinions asked, given, closed (五(三))
 }
 
 FIELD_LABELS = {
@@ -113,6 +151,11 @@ FIELD_LABELS = {
     "opinion": N_("Preliminary opinion"),
     "resolution": N_("Resolution"),
     "meeting_id": N_("Meeting"),
+    "source": N_("Source"),
+    "source_title": N_("Source document"),
+    "source_number": N_("Document number"),
+    "source_date": N_("Document date"),
+    "unit": N_("Proposed lead unit"),
 }
 
 CATEGORIES = {
@@ -153,22 +196,38 @@ def effects(event: Event, fields: dict) -> dict:
     return {**changes, **dict.fromkeys(event.clears)}
 
 
-def may_fire(event: Event, role: str, actor_unit: str | None, item_unit: str, rules: dict) -> bool:
-    """Whether a user of ROLE in ACTOR_UNIT may fire EVENT on an item of ITEM_UNIT."""
+def may_create(source: str, role: str) -> bool:
+    """Whether a user of ROLE may start an item from SOURCE: a unit's liaison proposes, the
+    office registers assigned work."""
+    found = SOURCES.get(source)
+    return found is not None and role == found.author
+
+
+def is_author(role: str, actor_unit: str | None, item_unit: str,
+              source: str = UNIT_SOURCE) -> bool:  # fmt: skip
+    """Whether a user of ROLE in ACTOR_UNIT is the author of an item of ITEM_UNIT from SOURCE:
+    a liaison of the proposing unit, or the office for the work it registered."""
+    found = SOURCES[source]
+    return role == found.author and (not found.for_own_unit or actor_unit == item_unit)
+
+
+def may_fire(event: Event, role: str, actor_unit: str | None, item_unit: str, rules: dict,
+             source: str = UNIT_SOURCE) -> bool:  # fmt: skip
+    """Whether a user of ROLE in ACTOR_UNIT may fire EVENT on an item of ITEM_UNIT from SOURCE."""
+    if event.roles == AUTHOR:
+        return is_author(role, actor_unit, item_unit, source)
     roles = frozenset(rules.get(APPROVERS, ())) if event.roles == APPROVERS else event.roles
-    if role not in roles:
-        return False
-    return not event.proposer_only or actor_unit == item_unit
+    return role in roles
 
 
 def available_events(state: str, role: str, actor_unit: str | None, item_unit: str,
-                     rules: dict) -> list[str]:  # fmt: skip
+                     rules: dict, source: str = UNIT_SOURCE) -> list[str]:  # fmt: skip
     """Events a user may fire by hand on an item in STATE: the table, then the guards."""
     return [
         name
         for name in events_from(state)
         if EVENTS[name].via == BY_USER
-        and may_fire(EVENTS[name], role, actor_unit, item_unit, rules)
+        and may_fire(EVENTS[name], role, actor_unit, item_unit, rules, source)
     ]
 
 

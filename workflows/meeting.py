@@ -13,7 +13,7 @@ those facts as plain arguments, so the rules read and test without a database.
 
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from workflows import machine
 from workflows.i18n import N_
@@ -33,6 +33,7 @@ class MeetingKind:
     convened_by_office: bool  # the office convenes it (三(二)), not a convener (五(一))
     needs_requester: bool  # convened at a convener's request, whom it names (三(二))
     schedules_items: bool  # putting an item on its agenda schedules the item (五(二))
+    agenda_cutoff: bool = False  # items approved too close to it wait for the next one (五(二))
 
 
 # One record per kind, as CTFd registers its challenge types.
@@ -42,8 +43,10 @@ KINDS_REGISTRY = {
         # 五(一)(二): approved items only (office review and approval first); in principle yearly.
         MeetingKind("plenary", N_("Plenary meeting"), decisions=("adopt", "reject", "defer"),
                     agenda_states=("approved", "deferred"), awaiting_state="scheduled",
-                    convened_by_office=False, needs_requester=False, schedules_items=True),
-        # 五(一): any time when needed, on the same terms as a plenary.
+                    convened_by_office=False, needs_requester=False, schedules_items=True,
+                    agenda_cutoff=True),
+        # 五(一): any time when needed, on the same terms as a plenary (but no cut-off: it is
+        # called when something cannot wait).
         MeetingKind("ad_hoc", N_("Ad-hoc meeting"), decisions=("adopt", "reject", "defer"),
                     agenda_states=("approved", "deferred"), awaiting_state="scheduled",
                     convened_by_office=False, needs_requester=False, schedules_items=True),
@@ -129,6 +132,7 @@ RECORD_LABELS = {
     "edit_minutes": N_("Minutes edited"),
     "acknowledge": N_("Minutes signed for"),
     "reply": N_("Replied to the notice"),
+    "admit_late": N_("Item admitted past the agenda cut-off"),
 }
 
 FIELD_LABELS = {
@@ -290,3 +294,41 @@ def plenary_reminder_period(today: date, convened_this_year: int, rules: dict) -
     if today < start:
         return None
     return (today - start).days // rules["plenary_reminder_every_days"]
+
+
+# 五(二) "经过联席会议办公室初审和联席会议总召集人、召集人审定后,方可提交会议研究": members study
+# the items before a plenary, so the agenda closes this many days before it when a charter
+# does not say.
+DEFAULT_AGENDA_CUTOFF_DAYS = 7
+
+
+def agenda_cutoff_days(rules: dict) -> int:
+    """How many days before a plenary its agenda closes to newly approved items."""
+    return rules.get("agenda_cutoff_days", DEFAULT_AGENDA_CUTOFF_DAYS)
+
+
+def last_approval_day(starts_on: date, cutoff_days: int) -> date:
+    """The last day an item may be approved and still go on a meeting starting on STARTS_ON."""
+    return starts_on - timedelta(days=cutoff_days)
+
+
+def approved_too_late(approved_on: date | None, starts_on: date, cutoff_days: int) -> bool:
+    """Whether an item approved on APPROVED_ON (None: before the records began) was approved
+    fewer than CUTOFF_DAYS days before a meeting starting on STARTS_ON (the day itself
+    included): it then waits for the next meeting, unless a convener admits it.
+
+    The cut-off gives members time to study the items before the meeting (五(三) 认真研究、
+    充分酝酿). An item approved after the meeting's day is the office entering the record of a
+    meeting already held: there is no time to protect, and the cut-off does not hold it back.
+    """
+    if approved_on is None:
+        return False
+    return last_approval_day(starts_on, cutoff_days) < approved_on <= starts_on
+
+
+def past_cutoff(kind_code: str, approved_on: date | None, starts_on: date, rules: dict) -> bool:
+    """Whether a meeting of KIND_CODE starting on STARTS_ON is closed to an item approved on
+    APPROVED_ON: only a kind with a cut-off (the plenary) closes its agenda."""
+    return kind(kind_code).agenda_cutoff and approved_too_late(
+        approved_on, starts_on, agenda_cutoff_days(rules)
+    )

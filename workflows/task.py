@@ -53,6 +53,9 @@ EVENTS = {
               carries=("message",)),
         Event("adjust_units", N_("Adjust units"), OPEN_STATES, None, OFFICE_ONLY,
               carries=("lead_unit", "responsible_units", "reason")),
+        # 二(三), 三(三): how often the lead unit reports progress (workflows.rhythm).
+        Event("change_rhythm", N_("Change the reporting rhythm"), OPEN_STATES, None, OFFICE_ONLY,
+              carries=("report_rhythm",)),
         Event("request_extension", N_("Request an extension"), OPEN_STATES, None, LEAD,
               carries=("new_deadline", "reason")),
         Event("grant_extension", N_("Grant the extension"), OPEN_STATES, None, OFFICE_ONLY),
@@ -69,6 +72,7 @@ FIELD_LABELS = {
     "lead_unit": N_("Lead unit"),
     "responsible_units": N_("Responsible units"),
     "new_deadline": N_("New deadline"),
+    "report_rhythm": N_("Reporting rhythm"),
 }
 
 WARNINGS = {

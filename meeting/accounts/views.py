@@ -82,9 +82,14 @@ def logout():
 @bp.route("/")
 @signed_in
 def home():
-    """Who am I, my unit, and where to go from here."""
+    """Who am I, my unit, what waits for me, my workbench (meeting.workbench), where to go."""
+    from meeting.workbench.views import home_context  # the workbench builds on every area
+
     return render_template(
-        "accounts/home.html", charter=Charter.current(), worklist=worklist(current_user)
+        "accounts/home.html",
+        charter=Charter.current(),
+        worklist=worklist(current_user),
+        **home_context(current_user),
     )
 
 

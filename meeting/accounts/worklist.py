@@ -12,7 +12,7 @@ from meeting.meetings.models import AttendanceReply, Meeting, MinutesReceipt
 from meeting.scope import current_charter_id
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Task
-from workflows.agenda_item import APPROVERS
+from workflows.agenda_item import APPROVERS, UNIT_SOURCE
 from workflows.meeting import REPLY_STATES, SIGNERS
 from workflows.roles import LIAISON, OFFICE
 
@@ -42,6 +42,10 @@ def _lines(user: User, here: int) -> list[tuple[str, int, str]]:
         lines += [
             (_("Items waiting for your review"), _count(Item, item, Item.state == "submitted"),
              url_for("items.review_queue")),
+            # 二(四), 三(五): assigned work the office registered and is still writing up.
+            (_("Assigned work to submit"), _count(Item, item, Item.source != UNIT_SOURCE,
+                                                  Item.state.in_(("draft", "returned"))),
+             url_for("items.index", state=["draft", "returned"])),
             (_("Tasks asking to be confirmed done"), _count(Task, task, Task.state == "completion_requested"),
              url_for("tasks.ledger", state="completion_requested")),
             (_("Extension requests to answer"), _count(Task, task, Task.extension_date.is_not(None)),
@@ -63,7 +67,7 @@ def _lines(user: User, here: int) -> list[tuple[str, int, str]]:
         lines.append((_("Items waiting for your approval"), _count(Item, item, Item.state == "reviewed"),
                       url_for("items.approval_queue")))  # fmt: skip
     if user.role == LIAISON:
-        mine = Item.unit_id == user.unit_id
+        mine = (Item.unit_id == user.unit_id) & (Item.source == UNIT_SOURCE)  # theirs to write
         lines += [
             (_("Your unit's items returned for revision"), _count(Item, mine, Item.state == "returned"),
              url_for("items.mine", state="returned")),

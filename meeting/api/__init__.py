@@ -27,4 +27,15 @@ def authenticate_bearer():
     enter_scope(user)
 
 
-from meeting.api import items, meetings, notifications, openapi, tasks, units, users  # noqa: E402,F401
+from meeting.api import (  # noqa: E402,F401
+    analytics,
+    items,
+    meetings,
+    notifications,
+    openapi,
+    opinions,  # noqa: E402,F401
+    stats,
+    tasks,
+    units,
+    users,
+)

@@ -32,9 +32,9 @@ SUBMITTED = "the item has a title, background, proposal and duty_refs, given her
 @operation("Agenda items the caller may see", query=ItemQuery,
            returns={200: resources.Page[resources.ItemSummary]})  # fmt: skip
 def list_items(args: ItemQuery):
-    """`?state=` (repeatable or comma-separated), `?unit=`, `?q=`, `?sort=`."""
+    """`?state=` (repeatable or comma-separated), `?unit=`, `?q=`, `?duty=`, `?sort=`."""
     query = narrow(visible_items(current_user), Item.charter_id, args.joint_meeting)
-    query = filtered(query, args.state, args.unit, args.q, args.sort)
+    query = filtered(query, args.state, args.unit, args.q, args.sort, args.duty)
     query = query.options(
         selectinload(Item.unit),
         selectinload(Item.attachments),

@@ -15,6 +15,8 @@ from meeting.errors import NotFound
 from meeting.extensions import db
 from meeting.meetings.agenda import (
     add_to_agenda,
+    admit_late,
+    check_admitter,
     record_attendance,
     record_decision,
     remove_from_agenda,
@@ -93,6 +95,19 @@ def add_item(meeting_id: int, body: dict):
     meeting = office_may(meeting_id, "edit_agenda")
     entry = parse(bodies.AgendaEntry, body)
     add_to_agenda(meeting, visible_item(entry.item_id), current_user)
+    return meeting_json(meeting, current_user)
+
+
+@bp.post("/meetings/<int:meeting_id>/admissions")
+@operation("Admit an item approved past a plenary's agenda cut-off to it (a convener, 五(二))",
+           body=bodies.LateAdmission, returns=MEETING, errors=RECORD,
+           rules=("the item was approved fewer than the charter's agenda_cutoff_days before the "
+                  "meeting, and the meeting's agenda is open (planned or convened)",))  # fmt: skip
+def admit(meeting_id: int, body: dict):
+    meeting = meeting_or_404(meeting_id)
+    check_admitter(meeting, current_user)
+    admission = parse(bodies.LateAdmission, body)
+    admit_late(meeting, visible_item(admission.item_id), current_user, admission.model_dump())
     return meeting_json(meeting, current_user)
 
 

@@ -34,7 +34,8 @@ def item_tasks(item_id: int, args: Query):
 @bp.post("/items/<int:item_id>/tasks")
 @operation("Assign a task of an adopted item (the office, 五(四))", body=bodies.TaskAssignment,
            returns={201: resources.Task}, errors=WRITE,
-           rules=("a deadline not in the past, or working_days",))  # fmt: skip
+           rules=("a deadline not in the past, or working_days",
+                  "report_rhythm's fixed dates later than today"))  # fmt: skip
 def assign(item_id: int, body: dict):
     return task_json(assign_task(visible_item(item_id), current_user, body), current_user), 201
 
@@ -58,7 +59,8 @@ def show_task(task_id: int):
 @bp.post("/tasks/<int:task_id>/events/<event>")
 @operation("Fire a task event (DOMAIN.md's task table)", body=bodies.TASK_EVENT_BODIES,
            body_by="event", returns={200: resources.Task}, errors=WRITE,
-           rules={"request_extension": ("new_deadline is later than the current deadline",)})  # fmt: skip
+           rules={"request_extension": ("new_deadline is later than the current deadline",),
+                  "change_rhythm": ("the new rhythm starts today: fixed dates later than today",)})  # fmt: skip
 def fire_task(task_id: int, event: str, body: dict):
     task = fire_task_event(visible_task(task_id), event, current_user, body)
     return task_json(task, current_user)

@@ -1,9 +1,11 @@
 """The shape of a charter file, validated before anything is written."""
 
 from datetime import date
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from workflows.agenda_item import CATEGORIES
 from workflows.roles import ROLES
 
 CODE = r"^[a-z0-9][a-z0-9-]*$"
@@ -43,6 +45,41 @@ class JointMeetingDuties(Strict):
     items: list[Paragraph] = Field(min_length=1)
 
 
+class RhythmDefault(Strict):
+    """二(三), 三(三): how often a task's lead unit reports progress unless the office sets
+    another rhythm (workflows.rhythm): every N days, or by each month's last day."""
+
+    kind: Literal["every_days", "monthly"]
+    days: int | None = Field(default=None, ge=1, le=366)
+
+    @model_validator(mode="after")
+    def days_with_every_days(self) -> "RhythmDefault":
+        if (self.kind == "every_days") != (self.days is not None):
+            raise ValueError(
+                "every_days takes days (e.g. {kind: every_days, days: 14}); monthly none"
+            )
+        return self
+
+
+Weight = Annotated[float, Field(ge=-1000, le=1000, allow_inf_nan=False)]
+
+
+class AssessmentWeights(Strict):
+    """四(二) 纳入综合考评: the points one of each measure of a unit's year is worth in the
+    assessment (meeting.analytics.assessment): a task done by its deadline, a day overdue…"""
+
+    tasks_led: Weight = 0
+    tasks_shared: Weight = 0
+    done_on_time: Weight = 10
+    done_late: Weight = 4
+    overdue_day: Weight = -0.5
+    extension: Weight = -1
+    progress_report: Weight = 1
+    urge: Weight = -2
+    item: Weight = 2
+    receipt_late: Weight = -1
+
+
 class Rules(Strict):
     """The rules of procedure (五) as parameters Lianxi applies."""
 
@@ -52,8 +89,14 @@ class Rules(Strict):
     plenary_reminder_from: str = Field(pattern=MONTH_DAY)
     plenary_reminder_every_days: int = Field(ge=1, le=366)
     approvers: list[str] = Field(min_length=1)
+    # 五(三) 会签: an item of a category (policy_measure, …) or citing a duty reference (四(十二),
+    # 二(一), …) is approved only once these units (codes) have agreed in a round of opinions.
+    cosign: dict[str, list[str]] = Field(default={}, max_length=100)
     review_limit_days: int = Field(ge=1, le=365)
     approval_limit_days: int = Field(ge=1, le=365)
+    # 五(二): an item approved fewer than this many days before a plenary waits for the next
+    # one, unless a convener admits it (0: no cut-off).
+    agenda_cutoff_days: int = Field(default=7, ge=0, le=365)
     deadline_warning_days: int = Field(ge=0, le=365)
     escalation_days: int = Field(ge=1, le=365)
     bulletin_period: str = Field(pattern=r"^(monthly|quarterly|yearly)$")
@@ -65,6 +108,12 @@ class Rules(Strict):
     masthead: list[str] = Field(default=[], max_length=3)
     issuing_office: str = Field(default="", max_length=60)
     bulletin_number_prefix: str = Field(default="", max_length=20)
+    # 二(三), 三(三): tasks' reporting rhythm when the office gives none (None: no rhythm).
+    report_rhythm_default: RhythmDefault | None = None
+    # 四(二): the units' work is folded into their comprehensive assessment (综合考评): the
+    # points of each measure, and the days after delivery a unit's receipt of the minutes is late.
+    assessment_weights: AssessmentWeights = AssessmentWeights()
+    receipt_late_days: int = Field(default=3, ge=0, le=365)
 
     @field_validator("conveners", "delegable_to", "approvers")
     @classmethod
@@ -126,6 +175,19 @@ class CharterData(Strict):
         duplicates = sorted({ref for ref in refs if refs.count(ref) > 1})
         if duplicates:
             raise ValueError(f"duplicate clause ref(s) {', '.join(duplicates)}")
+        return self
+
+    @model_validator(mode="after")
+    def cosigners_known(self) -> "CharterData":
+        """rules.cosign: each key a category or a clause ref, each value this file's unit codes."""
+        keys = {*CATEGORIES, *(p.ref for p in self.all_paragraphs())}
+        codes = {unit.code for unit in self.units}
+        for key, units in self.rules.cosign.items():
+            if key not in keys:
+                raise ValueError(f"rules.cosign: {key!r} is neither a category "
+                                 f"({', '.join(CATEGORIES)}) nor a clause ref of this file")  # fmt: skip
+            if unknown := [code for code in units if code not in codes]:
+                raise ValueError(f"rules.cosign.{key}: unknown unit code(s) {', '.join(unknown)}")
         return self
 
     def all_paragraphs(self) -> list[Paragraph]:

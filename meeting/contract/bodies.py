@@ -34,8 +34,9 @@ from meeting.contract.types import (
     text,
     whole,
 )
-from workflows import agenda_item, task
+from workflows import agenda_item, rhythm, task
 from workflows import meeting as meeting_workflow
+from workflows import opinions as opinion_workflow
 from workflows.roles import ROLES
 
 
@@ -68,14 +69,94 @@ class ItemFields(Body):
     duty_refs: DutyRefs | None = None
 
 
-class NewItem(ItemFields):
-    """A new draft: its text, and the joint meeting it is for when the caller acts in several."""
+Source = Literal[tuple(agenda_item.SOURCES)]
+
+
+class SourceDocument(Body):
+    """The document that assigned the work (二(四), 三(五)): a leader's instruction 批示, a
+    letter, the minutes of a meeting. Only assigned work has one."""
+
+    source_title: text(200) | None = Field(None, description="Required for assigned work")
+    source_number: text(100, required=False) | None = Field(None, description="文号")
+    source_date: CountyDate | None = None
+
+
+class NewItem(ItemFields, SourceDocument):
+    """A new draft: its text, and the joint meeting it is for when the caller acts in several.
+
+    A liaison proposes for their own unit (`source` unit, the default). The office registers
+    work the county government or the joint meeting assigned: `source` says which, the
+    source document is given, and `unit` names the member unit proposed to lead it."""
 
     joint_meeting: JointMeetingCode | None = None
+    source: Source | None = Field(
+        None, description="unit (default), county_government, joint_meeting"
+    )
+    unit: UnitCode | None = Field(None, description="Assigned work: the proposed lead unit")
 
 
-class ItemEdit(ItemFields):
+class ItemEdit(ItemFields, SourceDocument):
     version: Version
+
+
+# Member units' written opinions on an item (征求意见, 五(三)): workflows.opinions.
+class OpinionRequest(Body):
+    """The office asks named member units for their written opinion on an item, by a day."""
+
+    units: Annotated[list[UnitCode], Field(min_length=1, max_length=64)]
+    due_on: CountyDate
+    note: text(5000, required=False) | None = Field(None, description="What the office asks")
+    version: Version
+
+
+OpinionText = text(5000, required=False)
+
+
+class OpinionAnswer(Body):
+    """A unit's opinion, once per round: the answer, and what should change or why not."""
+
+    answer: Literal[tuple(opinion_workflow.ANSWERS)]
+    text: OpinionText | None = Field(
+        None, description="Required with agree_with_changes and disagree"
+    )
+    version: Version | None = Field(None, description="If given, checked as the item's version")
+
+
+class OpinionClose(Body):
+    version: Version
+
+
+class EveryDaysRhythm(Body):
+    """A progress report every `days` days from the day the rhythm starts (14: fortnightly)."""
+
+    kind: Literal["every_days"]
+    days: whole(ge=1, le=rhythm.MAX_EVERY_DAYS)
+
+
+class MonthlyRhythm(Body):
+    """A progress report by the last day of each month, from the month after it starts."""
+
+    kind: Literal["monthly"]
+
+
+class FixedDatesRhythm(Body):
+    """A progress report by each of these dates (each later than the day it starts)."""
+
+    kind: Literal["dates"]
+    dates: Annotated[list[CountyDate], Field(min_length=1, max_length=rhythm.MAX_DATES)]
+
+
+def _rhythm_tag(value) -> str | None:
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return f"tag:{kind}" if isinstance(kind, str) and kind in rhythm.KINDS else None
+
+
+# 二(三), 三(三): a task's reporting rhythm (workflows.rhythm), picked by its kind.
+ReportRhythm = TypeAliasType("ReportRhythm", Annotated[
+    Annotated[EveryDaysRhythm, Tag("tag:every_days")] | Annotated[MonthlyRhythm, Tag("tag:monthly")]
+    | Annotated[FixedDatesRhythm, Tag("tag:dates")],
+    Discriminator(_rhythm_tag, **choice_of("report_rhythm", rhythm.KINDS)),
+])  # fmt: skip
 
 
 # The type of each field an event of a workflow carries.
@@ -96,6 +177,7 @@ TASK_FIELD_TYPES = {
     "lead_unit": UnitCode,
     "responsible_units": Codes,
     "new_deadline": CountyDate,
+    "report_rhythm": ReportRhythm,
 }
 
 
@@ -229,6 +311,14 @@ class AgendaEntry(Body):
     item_id: RowId
 
 
+class LateAdmission(Body):
+    """五(二): a convener admits an item approved past the agenda cut-off to this meeting."""
+
+    item_id: RowId
+    version: Version = Field(description="The item's version")
+    comment: Note | None = None
+
+
 class AgendaOrder(Body):
     item_ids: Annotated[list[RowId], Field(max_length=500)]
 
@@ -308,6 +398,11 @@ class TaskAssignment(Body):
     description: LongNote
     deadline: CountyDate | None = None
     working_days: whole(ge=1, le=365) | None = None
+    report_rhythm: ReportRhythm | None = Field(
+        None,
+        description="How often the lead unit reports progress; left out: the charter's "
+        "`report_rhythm_default`",
+    )
 
 
 # Administration (API.md v1.1): people and their roles per joint meeting.

@@ -40,6 +40,7 @@ class ItemQuery(Query):
     state: Annotated[list[Literal[tuple(agenda_item.STATES)]], BeforeValidator(_split)] = []
     unit: UnitCode | None = None
     q: text(200, required=False) | None = None
+    duty: text(20) | None = Field(None, description="Items citing this charter duty (四(九))")
     sort: Literal[ITEM_SORTS] = "updated"
 
 
@@ -53,6 +54,10 @@ class TaskQuery(Query):
     """The ledger's filters (督办台账)."""
 
     unit: UnitCode | None = Field(None, description="Lead or responsible unit")
+    unit_as: Literal["lead", "responsible"] | None = Field(
+        None, description="With unit: only the tasks it leads, or only those it shares"
+    )
+    duty: text(20) | None = Field(None, description="Tasks of items citing this charter duty")
     state: Literal[tuple(task.STATES)] | None = None
     warning: Literal[tuple(task.WARNINGS)] | None = None
     overdue: bool = False

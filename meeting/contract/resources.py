@@ -9,8 +9,9 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from meeting.contract.types import DateText, Timestamp
-from workflows import agenda_item, task
+from workflows import agenda_item, rhythm, task
 from workflows import meeting as meeting_workflow
+from workflows import opinions as opinion_workflow
 
 
 class Resource(BaseModel):
@@ -82,10 +83,61 @@ class ItemSummary(Resource):
     created_at: Timestamp
     updated_at: Timestamp
     submitted_at: Timestamp | None
+    source: Literal[tuple(agenda_item.SOURCES)] = Field(
+        description="unit: a member unit's proposal; county_government, joint_meeting: work "
+        "they assigned, registered by the office (二(四), 三(五)); `unit` is the proposed lead"
+    )
+    source_title: str | None = Field(description="The document that assigned it (批示)")
+    source_number: str | None = Field(description="Its 文号")
+    source_date: DateText | None
+    approved_at: Timestamp | None = Field(description="When a convener approved it (审定)")
+    admitted_meeting_id: int | None = Field(
+        description="The plenary a convener admitted it to past the agenda cut-off (五(二))"
+    )
+
+
+class UnitOpinion(Resource):
+    """An asked unit's place in a round of opinions (征求意见, 五(三))."""
+
+    unit: str = Field(description="The asked unit's code")
+    unit_name: str
+    answer: Literal[tuple(opinion_workflow.ANSWERS)] | None = Field(
+        description="None: the unit has not answered"
+    )
+    text: str = Field(description="What should change, or why the unit disagrees")
+    answered_by: str | None
+    answered_at: Timestamp | None
+    attachment: Attachment | None = Field(description="A file sent with the answer")
+
+
+class OpinionRound(Resource):
+    id: int
+    note: str = Field(description="What the office asks")
+    due_on: DateText
+    status: Literal[tuple(opinion_workflow.ROUND_STATUSES)] = Field(
+        description="open: answers taken until the due date; closed by the office; lapsed: "
+        "past its due date"
+    )
+    requested_by: str
+    requested_at: Timestamp
+    closed_by: str | None
+    closed_at: Timestamp | None
+    opinions: list[UnitOpinion]
+
+
+class ItemOpinions(Resource):
+    rounds: list[OpinionRound] = Field(description="Oldest first")
+    cosigners: list[str] = Field(
+        description="The units whose co-signature (会签) approval needs (the charter's rules.cosign)"
+    )
+    cosigners_missing: list[str] = Field(
+        description="Those of them whose latest answer is not agree or agree_with_changes"
+    )
 
 
 class Item(ItemSummary):
     history: list[HistoryRow]
+    opinions: ItemOpinions = Field(description="Member units' written opinions (征求意见, 五(三))")
 
 
 class AgendaDecision(Resource):
@@ -176,6 +228,20 @@ class Report(Resource):
     at: Timestamp
 
 
+class TaskRhythm(Resource):
+    """二(三), 三(三): how often the lead unit reports progress (workflows.rhythm)."""
+
+    kind: Literal[tuple(rhythm.KINDS)] = Field(
+        description="every_days: every `days` days; monthly: by each month's last day (from the "
+        "month after `since`); dates: by each of `dates`"
+    )
+    days: int | None = Field(description="every_days: the number of days")
+    dates: list[DateText] = Field(description="dates: the due dates")
+    since: DateText = Field(
+        description="The day it took effect (assignment or the last change): periods count from it"
+    )
+
+
 class TaskSummary(Resource):
     id: int
     joint_meeting: str = Field(description="The code of its joint meeting")
@@ -196,6 +262,14 @@ class TaskSummary(Resource):
     assigned_at: Timestamp
     completed_at: Timestamp | None
     reports: list[Report]
+    report_rhythm: TaskRhythm | None = Field(description="None: no reporting rhythm")
+    next_report_due: DateText | None = Field(
+        description="The due date of the next progress report not yet made (None: none owed)"
+    )
+    missed_reports: int = Field(
+        description="Report periods whose due date passed with no report (漏报), under every "
+        "rhythm the task has had"
+    )
 
 
 class Task(TaskSummary):
@@ -248,6 +322,51 @@ class PersonCreated(Person):
 
 class Ping(Resource):
     ok: bool
+
+
+class DutyFigures(Resource):
+    ref: str = Field(description="A charter duty reference, e.g. 四(九)")
+    items: int = Field(description="Items the unit proposed citing it (once submitted)")
+    tasks_led: int = Field(description="Tasks the unit leads under items citing it")
+    tasks_shared: int = Field(description="Tasks the unit shares (a responsible unit) under them")
+
+
+class MatrixUnit(Resource):
+    unit: str = Field(description="The member unit's code")
+    name: str
+    duties: list[DutyFigures] = Field(description="Its own duties (section 四)")
+    joint_meeting_duties: list[DutyFigures] = Field(
+        description="The joint meeting's duties (section 二), which any unit may cite"
+    )
+
+
+class CharterMatrix(Resource):
+    joint_meeting: str = Field(description="The joint meeting's code")
+    units: list[MatrixUnit] = Field(description="Its active member units, in charter order")
+
+
+class UnitTaskFigures(Resource):
+    unit: str = Field(description="The lead unit's code")
+    open: int = Field(description="Tasks it leads not yet done (overdue ones among them)")
+    overdue: int = Field(description="Open tasks whose deadline has passed (as of today)")
+    done: int
+    done_on_time: int = Field(description="Done tasks completed by their deadline")
+
+
+class Stats(Resource):
+    """GET /api/v1/stats: the workbench's figures of one joint meeting (meeting.workbench)."""
+
+    joint_meeting: str = Field(description="The joint meeting's code")
+    year: int = Field(description="The year asked for (default: this year in the county)")
+    items_by_state: dict[ItemState, int] = Field(
+        description="Items the caller may see, by state (states with none are left out)"
+    )
+    tasks_by_unit: list[UnitTaskFigures] = Field(
+        description="Tasks the caller may see, per lead unit, in charter order"
+    )
+    plenary_this_year: Literal["none", "planned", "convened", "held"] = Field(
+        description="How far the year's plenary got (the furthest not cancelled)"
+    )
 
 
 class Upload(Resource):

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    DateField,
     HiddenField,
     SelectChoice,
     SelectField,
@@ -12,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from workflows.agenda_item import CATEGORIES
+from workflows.agenda_item import ASSIGNED_SOURCES, CATEGORIES, SOURCES
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -47,6 +48,42 @@ class ItemForm(FlaskForm):
             "background": self.background.data or "",
             "proposal": self.proposal.data or "",
         }
+
+
+class AssignedItemForm(ItemForm):
+    """Assigned work's text and the document that assigned it (二(四), 三(五))."""
+
+    source_title = StringField(_l("Source document"), validators=[DataRequired(), Length(max=200)],
+                               description=_l("e.g. a leader's instruction (批示)"))  # fmt: skip
+    source_number = StringField(_l("Document number"), validators=[Optional(), Length(max=100)])
+    source_date = DateField(_l("Document date"), validators=[Optional()])
+
+    def item_data(self) -> dict:
+        return {
+            **super().item_data(),
+            "source_title": self.source_title.data or "",
+            "source_number": self.source_number.data or "",
+            "source_date": self.source_date.data.isoformat() if self.source_date.data else None,
+        }
+
+
+class RegisterForm(AssignedItemForm):
+    """The office registers work the county government or the joint meeting assigned, naming
+    the member unit proposed to lead it; the duties offered are the joint meeting's."""
+
+    source = SelectField(_l("Assigned by"), choices=[
+        SelectChoice(code, _l(SOURCES[code].label)) for code in ASSIGNED_SOURCES])  # fmt: skip
+    unit = SelectField(_l("Proposed lead unit"), validators=[DataRequired()])
+
+    def set_units(self, charter) -> None:
+        self.unit.choices = [SelectChoice(u.code, u.name) for u in charter.active_units]
+        duties = charter.clauses_of("joint_meeting_duty")
+        self.duty_refs.choices = [
+            SelectChoice(c.ref, f"{c.ref} {_shorten(c.text)}") for c in duties
+        ]
+
+    def item_data(self) -> dict:
+        return {**super().item_data(), "source": self.source.data, "unit": self.unit.data}
 
 
 def _shorten(text: str, limit: int = 60) -> str:

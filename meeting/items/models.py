@@ -1,6 +1,6 @@
 """Agenda items and their attachments."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,10 +9,11 @@ from meeting.accounts.models import User
 from meeting.charter.models import Charter, Unit
 from meeting.extensions import db
 from meeting.scope import InJointMeeting
-from workflows.agenda_item import CATEGORIES, STATES
+from workflows.agenda_item import CATEGORIES, SOURCES, STATES, UNIT_SOURCE
 
 _STATE_LIST = ", ".join(f"'{state}'" for state in STATES)
 _CATEGORY_LIST = ", ".join(f"'{category}'" for category in CATEGORIES)
+_SOURCE_LIST = ", ".join(f"'{source}'" for source in SOURCES)
 
 
 class Item(InJointMeeting, db.Model):
@@ -25,6 +26,14 @@ class Item(InJointMeeting, db.Model):
         CheckConstraint(
             "(resolution IS NOT NULL) = (state IN ('adopted', 'implementing', 'closed'))",
             name="resolution_iff_adopted",
+        ),
+        CheckConstraint(f"source IN ({_SOURCE_LIST})", name="source"),
+        # 二(四), 三(五): assigned work names the document that assigned it; a unit's own
+        # proposal has none.
+        CheckConstraint(
+            f"(source = '{UNIT_SOURCE}' AND source_title IS NULL AND source_number IS NULL"
+            f" AND source_date IS NULL) OR (source <> '{UNIT_SOURCE}' AND source_title IS NOT NULL)",
+            name="source_document",
         ),
     )
 
@@ -46,6 +55,18 @@ class Item(InJointMeeting, db.Model):
     # Set on each submission: drafts never submitted stay private to the proposing unit,
     # and queues sort by how long an item has waited.
     submitted_at: Mapped[datetime | None]
+    # Where it comes from (workflows.agenda_item.SOURCES): a unit's proposal, or work the county
+    # government or the joint meeting assigned, registered by the office with its document
+    # (a leader's instruction 批示: title, 文号, date); the item's unit is then the proposed lead.
+    source: Mapped[str] = mapped_column(String(30), default=UNIT_SOURCE,
+                                        server_default=UNIT_SOURCE)  # fmt: skip
+    source_title: Mapped[str | None] = mapped_column(String(200))
+    source_number: Mapped[str | None] = mapped_column(String(100))
+    source_date: Mapped[date | None]
+    # 五(二): when it was approved (the agenda cut-off before a plenary counts from it), and the
+    # meeting a convener admitted it to past that cut-off, if any.
+    approved_at: Mapped[datetime | None]
+    admitted_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
 
     charter: Mapped[Charter] = relationship()
     unit: Mapped[Unit] = relationship()
@@ -65,6 +86,11 @@ class Item(InJointMeeting, db.Model):
     @property
     def unit_code(self) -> str:
         return self.unit.code
+
+    @property
+    def assigned(self) -> bool:
+        """Whether it is work the county government or the joint meeting assigned (二(四), 三(五))."""
+        return self.source != UNIT_SOURCE
 
 
 class Attachment(db.Model):

@@ -24,6 +24,7 @@ RECIPIENTS = {
     "adopt": (PROPOSER,),
     "reject": (PROPOSER,),
     "defer": (PROPOSER,),
+    "admit_late": (OFFICE_STAFF, PROPOSER),  # the office builds the agenda
 }
 
 
@@ -35,7 +36,10 @@ def notify_item_event(item: Item, event: str, fields: dict, rules: dict, **extra
         return
     users = []
     if PROPOSER in groups:
+        # The proposing unit's liaisons; for assigned work also its author, the office.
         users += liaisons_of([item.unit])
+        if item.assigned:
+            users += users_with_roles(item.charter_id, OFFICE)
     if OFFICE_STAFF in groups:
         users += users_with_roles(item.charter_id, OFFICE)
     if APPROVERS in groups:
@@ -45,4 +49,15 @@ def notify_item_event(item: Item, event: str, fields: dict, rules: dict, **extra
         (fields[f] for f in ("comment", "reason", "opinion", "resolution") if fields.get(f)), ""
     )
     notify(users, f"item_{event}", _("%(event)s: %(item)s", event=label, item=item.title), note,
+           f"/items/{item.id}", charter_id=item.charter_id)  # fmt: skip
+
+
+@signals.item_registered.connect
+def notify_item_registered(item: Item, user, **extra) -> None:
+    """Tell the proposed lead unit's liaisons that assigned work was registered for their unit
+    to lead (二(四), 三(五)): they follow it as their unit's item."""
+    label = _(agenda_item.SOURCES[item.source].label)
+    notify(liaisons_of([item.unit]), "item_registered",
+           _("%(source)s: %(item)s", source=label, item=item.title),
+           _("Your unit is proposed to lead it. Source: %(document)s", document=item.source_title),
            f"/items/{item.id}", charter_id=item.charter_id)  # fmt: skip

@@ -5,10 +5,13 @@ then changes the item, bumps its version and writes one history row. It flushes;
 commits once. Any refusal raises before anything is written.
 """
 
+from datetime import date
+
 from flask_babel import gettext as _
 
 from meeting import signals
 from meeting.accounts.models import User
+from meeting.charter.models import Charter, Unit
 from meeting.charter.rules import rules
 from meeting.contract import NotAnObject, bodies, parse
 from meeting.errors import (
@@ -21,6 +24,7 @@ from meeting.errors import (
 from meeting.extensions import db
 from meeting.history import record
 from meeting.items.models import Item
+from meeting.opinions.queries import cosign_refusal
 from meeting.scope import joint_meeting_for_new
 from meeting.timeutil import utcnow
 from meeting.versioning import check_version, save_change
@@ -29,14 +33,23 @@ from workflows.roles import LIAISON
 
 
 def can_view(item: Item, user: User) -> bool:
-    """Drafts never submitted belong to the proposing unit; the rest is the meeting's business.
+    """Drafts never submitted belong to their author and the item's unit (whose liaisons follow
+    the work the office registers for it to lead); the rest is the meeting's business.
 
     (Other joint meetings' items never reach here: meeting.scope hides them.)"""
     user.acting_in(item.charter_id)
-    return item.submitted_at is not None or is_proposer(item, user)
+    return item.submitted_at is not None or is_proposer(item, user) or is_unit_liaison(item, user)
 
 
 def is_proposer(item: Item, user: User) -> bool:
+    """Whether USER is ITEM's author: a liaison of its unit for the unit's own proposal, the
+    office for assigned work it registered (workflows.agenda_item.is_author)."""
+    unit_code = user.unit.code if user.unit else None
+    return workflow.is_author(user.role, unit_code, item.unit_code, item.source)
+
+
+def is_unit_liaison(item: Item, user: User) -> bool:
+    """Whether USER is a liaison of ITEM's unit (the proposing unit, or the proposed lead)."""
     return user.role == LIAISON and user.unit_id == item.unit_id
 
 
@@ -46,7 +59,7 @@ def available_events(item: Item, user: User) -> list[str]:
         return []
     unit_code = user.unit.code if user.unit else None
     return workflow.available_events(
-        item.state, user.role, unit_code, item.unit_code, rules(item.charter_id)
+        item.state, user.role, unit_code, item.unit_code, rules(item.charter_id), item.source
     )
 
 
@@ -54,41 +67,113 @@ def can_edit(item: Item, user: User) -> bool:
     return is_proposer(item, user) and workflow.editable(item.state)
 
 
+SOURCE_FIELDS = tuple(bodies.SourceDocument.model_fields)  # source_title, _number, _date
+
+
 def create_item(user: User, data: dict) -> Item:
-    """Create a draft for USER's unit from DATA (any of the editable fields, and the joint
-    meeting's code when the user acts in several)."""
+    """Create a draft from DATA (any of the editable fields, and the joint meeting's code when
+    the user acts in several): a liaison's proposal for their unit, or work the county
+    government or the joint meeting assigned, which the office registers with its source
+    document and the unit proposed to lead it (`source`, `source_*`, `unit`)."""
     code = data.get("joint_meeting") if isinstance(data, dict) else None
     charter = joint_meeting_for_new(code)
-    if user.role != LIAISON or user.unit is None:
+    raw = data.get("source") if isinstance(data, dict) else None
+    source = workflow.UNIT_SOURCE if raw is None else raw
+    known = isinstance(source, str) and source in workflow.SOURCES
+    if known and not workflow.may_create(source, user.role):
+        if source == workflow.UNIT_SOURCE:
+            raise Forbidden(_("Only a member unit's liaison can propose agenda items."))
+        raise Forbidden(_("Only the joint meeting office registers work the county government "
+                          "or the joint meeting assigns."))  # fmt: skip
+    if source == workflow.UNIT_SOURCE and user.unit is None:
         raise Forbidden(_("Only a member unit's liaison can propose agenda items."))
-    values = _clean_item_fields(data, user.unit)
+    given = parse(bodies.NewItem, data, blank_is_absent=False)
+    unit = _unit_for_new(given, user, charter)
+    document = _source_document(given.model_dump(include=given.model_fields_set), source)
+    text = given.model_dump(include=given.model_fields_set & set(bodies.ItemFields.model_fields))
+    values = _clean_item_fields(text, unit)
     now = utcnow()
-    item = Item(charter_id=charter.id, unit=user.unit, created_by=user, created_at=now,
-                updated_at=now, version=1)  # fmt: skip
+    item = Item(charter_id=charter.id, unit=unit, created_by=user, created_at=now,
+                updated_at=now, version=1, source=source, **document)  # fmt: skip
     for name, value in values.items():
         setattr(item, name, value)
     item.category = item.category or "other"
     item.duty_refs = item.duty_refs or []
     db.session.add(item)
     db.session.flush()
-    record("item", item.id, "create", None, "draft", user, values, charter_id=charter.id)
+    fields = dict(values)
+    if item.assigned:
+        named = {k: v for k, v in document.items() if v is not None}
+        fields.update(source=source, unit=unit.code, **_history_values(named))
+    record("item", item.id, "create", None, "draft", user, fields, charter_id=charter.id)
+    if item.assigned:
+        signals.item_registered.send(item, user=user)
     return item
 
 
+def _unit_for_new(given: bodies.NewItem, user: User, charter: Charter) -> Unit:
+    """The new item's unit: the liaison's own, or the member unit the office names to lead
+    assigned work."""
+    source = given.source or workflow.UNIT_SOURCE
+    if workflow.SOURCES[source].for_own_unit:
+        if given.unit is not None and given.unit != user.unit.code:
+            raise InvalidInput({"unit": _("A liaison proposes items for their own unit only.")})
+        return user.unit
+    if given.unit is None:
+        raise InvalidInput({"unit": _("Name the member unit proposed to lead this work.")})
+    unit = next((u for u in charter.active_units if u.code == given.unit), None)
+    if unit is None:
+        raise InvalidInput({"unit": _("Not a member unit of this joint meeting.")})
+    return unit
+
+
+def _source_document(given: dict, source: str) -> dict:
+    """The source document's columns from GIVEN: assigned work names the document that
+    assigned it (a title at least); a unit's own proposal has none."""
+    document = {name: given.get(name) or None for name in SOURCE_FIELDS}
+    if not workflow.SOURCES[source].has_document:
+        if named := [name for name, value in document.items() if value is not None]:
+            raise InvalidInput(dict.fromkeys(named, _("Only assigned work has a source document.")))
+        return document
+    if document["source_title"] is None:
+        raise InvalidInput({"source_title": _(
+            "Name the document that assigned this work (e.g. a leader's instruction).")})  # fmt: skip
+    return document
+
+
+def _history_values(values: dict) -> dict:
+    """VALUES as a history row keeps them (dates as text)."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
 def update_item(item: Item, user: User, data: dict, version) -> Item:
-    """Change a draft's or a returned item's text; only its proposing unit's liaisons may."""
+    """Change a draft's or a returned item's text (and assigned work's source document); only
+    its author may: the proposing unit's liaisons, or the office for work it registered."""
     _check_visible(item, user)
     if not is_proposer(item, user):
         raise Forbidden(_("Only the proposing unit's liaisons can edit this item."))
     if not workflow.editable(item.state):
         raise invalid_transition(item, user)
     check_version(item, version)
-    values = _clean_item_fields(data, item.unit)
+    given = data if isinstance(data, NotAnObject) else {
+        k: v for k, v in data.items() if k not in SOURCE_FIELDS}  # fmt: skip
+    values = _clean_item_fields(given, item.unit)
+    if named := {k: data[k] for k in SOURCE_FIELDS if isinstance(data, dict) and k in data}:
+        document = parse(bodies.SourceDocument, named, blank_is_absent=False)
+        values.update(
+            _source_document(
+                {**_document_of(item), **document.model_dump(include=set(named))}, item.source
+            )
+        )
     changed = {name: value for name, value in values.items() if getattr(item, name) != value}
     for name, value in changed.items():
         setattr(item, name, value)
-    record_change(item, "edit", item.state, user, changed)
+    record_change(item, "edit", item.state, user, _history_values(changed))
     return item
+
+
+def _document_of(item: Item) -> dict:
+    return {name: getattr(item, name) for name in SOURCE_FIELDS}
 
 
 def fire_event(item: Item, name: str, user: User | None, data: dict,
@@ -108,11 +193,14 @@ def fire_event(item: Item, name: str, user: User | None, data: dict,
     if user is not None and cause is None:
         unit_code = user.unit.code if user.unit else None
         if not workflow.may_fire(
-            event, user.role, unit_code, item.unit_code, rules(item.charter_id)
+            event, user.role, unit_code, item.unit_code, rules(item.charter_id), item.source
         ):
             raise Forbidden(_("Your role or unit may not do this."))
     if item.state not in event.sources:
         raise invalid_transition(item, user)
+    if refusal := cosign_refusal(item, name):  # 会签 before approval (五(三), workflows.opinions)
+        raise InvalidTransition(refusal, state=item.state,
+                                available_events=available_events(item, user) if user else [])  # fmt: skip
     check_version(item, data.get("version"))
     fields = _clean_event_fields(event, item, data, via)
     if cause:
@@ -124,6 +212,8 @@ def fire_event(item: Item, name: str, user: User | None, data: dict,
         setattr(item, column, value)
     if event.restarts_queue:
         item.submitted_at = utcnow()
+    for column in event.stamps:
+        setattr(item, column, utcnow())
     record_change(item, name, from_state, user, fields)
     signals.item_event_fired.send(item, event=name, fields=fields, rules=rules(item.charter_id))
     return item

@@ -1,10 +1,12 @@
 """Which items a user sees, filtered and sorted: shared by the list pages and the API."""
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 
 from meeting.accounts.models import User
+from meeting.analytics.sql import json_elements
 from meeting.charter.models import Unit
 from meeting.items.models import Item
+from workflows.agenda_item import SOURCES
 from workflows.roles import LIAISON
 
 SORTS = {
@@ -19,15 +21,27 @@ SORTS = {
 
 
 def visible_items(user: User) -> Select:
-    """Items USER may see: everything once submitted, and the drafts of a unit they are a
-    liaison of (meeting.scope keeps out the joint meetings they hold no role in)."""
+    """Items USER may see: everything once submitted, the drafts of a unit they are a liaison
+    of, and the drafts they author by their role (the office's registered assigned work; as
+    `operations.can_view`). meeting.scope keeps out the joint meetings they hold no role in."""
     query = select(Item).join(Unit, Item.unit_id == Unit.id)
     own_units = [seat.unit_id for seat in user.seats if seat.role == LIAISON]
-    return query.where(or_(Item.submitted_at.is_not(None), Item.unit_id.in_(own_units)))
+    authored = [
+        and_(Item.source == code, Item.charter_id.in_(
+            [seat.charter_id for seat in user.seats if seat.role == source.author]))
+        for code, source in SOURCES.items()
+        if not source.for_own_unit
+    ]  # fmt: skip
+    return query.where(or_(Item.submitted_at.is_not(None), Item.unit_id.in_(own_units), *authored))
 
 
 def filtered(query: Select, states: list[str], unit: str | None, text: str | None,
-             sort: str) -> Select:  # fmt: skip
+             sort: str, duty: str | None = None) -> Select:  # fmt: skip
+    """QUERY narrowed to STATES, the UNIT proposing, TEXT in the title or proposal, items
+    citing the charter duty DUTY (四(九)), and sorted."""
+    if duty:
+        refs = json_elements(Item.duty_refs)
+        query = query.where(exists().select_from(refs).where(refs.c.value == duty))
     if states:
         query = query.where(Item.state.in_(states))
     if unit:

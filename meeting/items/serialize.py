@@ -5,6 +5,7 @@ from meeting.contract import resources
 from meeting.history import History, history_of
 from meeting.items.models import Item
 from meeting.items.operations import available_events
+from meeting.opinions.serialize import opinions_json
 from meeting.tasks.models import Task
 from workflows import task as task_workflow
 
@@ -29,7 +30,7 @@ def item_json(item: Item, user: User, with_history: bool = True) -> resources.It
     if not with_history:
         return resources.ItemSummary.of(item, **computed)
     history = [history_json(row) for row in history_of("item", item.id)]
-    return resources.Item.of(item, **computed, history=history)
+    return resources.Item.of(item, **computed, history=history, opinions=opinions_json(item))
 
 
 def history_json(row: History) -> resources.HistoryRow:

@@ -12,7 +12,7 @@ from meeting.errors import InvalidInput, WorkflowError
 from meeting.extensions import db
 from meeting.history import history_of
 from meeting.items.attachments import add_attachment, send_attachment
-from meeting.items.forms import ItemForm
+from meeting.items.forms import AssignedItemForm, ItemForm, RegisterForm
 from meeting.items.models import Item
 from meeting.items.operations import (
     available_events,
@@ -69,7 +69,7 @@ def _list(heading: str, states: list[str], unit: str | None, default_sort: str =
     sort = request.args.get("sort", default_sort)
     sort = sort if sort in SORTS else default_sort
     query = visible_items(current_user).where(Item.charter_id == current_charter_id())
-    query = filtered(query, states, unit, request.args.get("q"), sort)
+    query = filtered(query, states, unit, request.args.get("q"), sort, request.args.get("duty"))
     page = page_of(query, PER_PAGE)
     charter = Charter.current()
     return render_template(
@@ -102,13 +102,38 @@ def new():
     return render_template("items/form.html", form=form, item=None), 422 if form.errors else 200
 
 
+@bp.route("/register", methods=["GET", "POST"])
+@roles_required(OFFICE)
+def register():
+    """二(四), 三(五): the office registers work the county government or the joint meeting
+    assigned, with its source document and the unit proposed to lead it, as a draft."""
+    form = RegisterForm()
+    form.set_units(Charter.current())
+    if form.validate_on_submit():
+        try:
+            item = create_item(current_user, form.item_data())
+            if form.attachment.data:
+                add_attachment(item, current_user, form.attachment.data)
+        except InvalidInput as error:
+            db.session.rollback()
+            _form_errors(form, error)
+        else:
+            flash(_("Assigned work registered as a draft. Submit it for review when it is ready."),
+                  "success")  # fmt: skip
+            return redirect(url_for("items.show", item_id=item.id))
+    return render_template("items/form.html", form=form, item=None, registering=True), (
+        422 if form.errors else 200
+    )
+
+
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
 @signed_in
 def edit(item_id: int):
     item = _visible_or_404(item_id)
     if not can_edit(item, current_user):
         abort(403)
-    form = ItemForm(obj=None if request.method == "POST" else item)
+    form_class = AssignedItemForm if item.assigned else ItemForm
+    form = form_class(obj=None if request.method == "POST" else item)
     form.set_duty_choices(item.unit)
     if request.method == "GET":
         form.version.data = item.version

@@ -9,14 +9,15 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from meeting.accounts.models import User
-from meeting.errors import InvalidInput, InvalidTransition
+from meeting.charter.rules import rules
+from meeting.errors import Forbidden, InvalidInput, InvalidTransition
 from meeting.extensions import db
 from meeting.items.models import Item
 from meeting.items.operations import fire_event
 from meeting.locks import lock_row
 from meeting.meetings.models import AgendaEntry, Attendance, Meeting
 from meeting.meetings.operations import may_record, record_change
-from meeting.timeutil import utcnow
+from meeting.timeutil import day_end_utc, local, utcnow
 from workflows import agenda_item
 from workflows import meeting as workflow
 
@@ -43,6 +44,17 @@ def add_to_agenda(meeting: Meeting, item: Item, user: User) -> AgendaEntry:
             state=item.state,
             available_events=[],
         )
+    if is_late(meeting, item) and item.admitted_meeting_id != meeting.id:
+        days = workflow.agenda_cutoff_days(rules(meeting.charter_id))
+        raise InvalidTransition(
+            _("This item was approved on %(approved)s, fewer than %(days)d days before the "
+              "meeting (the agenda closed on %(cutoff)s, 五(二)); it waits for the next plenary "
+              "unless a convener admits it to this one.",
+              approved=local(item.approved_at).date().isoformat(), days=days,
+              cutoff=_last_approval_day(meeting).isoformat()),
+            state=item.state,
+            available_events=[],
+        )  # fmt: skip
     position = 1 + max((entry.position for entry in meeting.agenda), default=0)
     entry = AgendaEntry(meeting=meeting, item=item, position=position)
     db.session.add(entry)
@@ -157,9 +169,111 @@ def open_meeting_of(item: Item) -> Meeting | None:
     return next((m for m in candidates if workflow.awaits_decision(m.kind, None, item.state)), None)
 
 
+def is_late(meeting: Meeting, item: Item) -> bool:
+    """Whether ITEM was approved past MEETING's agenda cut-off (五(二); plenaries only)."""
+    approved_on = local(item.approved_at).date() if item.approved_at else None
+    return workflow.past_cutoff(
+        meeting.kind, approved_on, local(meeting.starts_at).date(), rules(meeting.charter_id)
+    )
+
+
+def _last_approval_day(meeting: Meeting):
+    starts_on = local(meeting.starts_at).date()
+    return workflow.last_approval_day(
+        starts_on, workflow.agenda_cutoff_days(rules(meeting.charter_id))
+    )
+
+
+def _late_condition(meeting: Meeting):
+    """In SQL, `is_late`: approved after the county day the agenda closed and by the end of
+    the meeting's day (None: no cut-off)."""
+    if not workflow.kind(meeting.kind).agenda_cutoff:
+        return None
+    starts_on = local(meeting.starts_at).date()
+    return (Item.approved_at >= day_end_utc(_last_approval_day(meeting))) & (
+        Item.approved_at < day_end_utc(starts_on)
+    )
+
+
+def may_admit(meeting: Meeting, user: User) -> bool:
+    """Whether USER may admit items past MEETING's agenda cut-off now: an approver (五(二)),
+    while the agenda is open, on a meeting with a cut-off."""
+    user.acting_in(meeting.charter_id)
+    event = agenda_item.EVENTS["admit_late"]
+    open_agenda = meeting.state in workflow.OFFICE_RECORDS["edit_agenda"]
+    return (workflow.kind(meeting.kind).agenda_cutoff and open_agenda
+            and agenda_item.may_fire(event, user.role, None, "", rules(meeting.charter_id)))  # fmt: skip
+
+
+def check_admitter(meeting: Meeting, user: User) -> None:
+    """Refuse unless USER is one of the approvers who admit late items (五(二))."""
+    user.acting_in(meeting.charter_id)
+    if not agenda_item.may_fire(agenda_item.EVENTS["admit_late"], user.role, None, "",
+                                rules(meeting.charter_id)):  # fmt: skip
+        raise Forbidden(_("Only a convener admits an item past the agenda cut-off (五(二))."))
+
+
+def admit_late(meeting: Meeting, item: Item, user: User, data: dict) -> None:
+    """五(二): a convener admits ITEM, approved past MEETING's agenda cut-off, to MEETING; the
+    office may then put it on the agenda. One row in the item's history and one in the
+    meeting's."""
+    check_admitter(meeting, user)
+    if item.charter_id != meeting.charter_id:
+        raise InvalidInput({"item_id": _("This item belongs to another joint meeting.")})
+    if not may_admit(meeting, user):
+        raise InvalidTransition(
+            _("This meeting's agenda takes no late items now."),
+            state=meeting.state, available_events=[],
+        )  # fmt: skip
+    if not is_late(meeting, item):
+        raise InvalidTransition(
+            _("This item was approved before the agenda cut-off: the office may add it."),
+            state=item.state, available_events=[],
+        )  # fmt: skip
+    if item.admitted_meeting_id == meeting.id:
+        raise InvalidTransition(
+            _("This item is already admitted to this meeting."),
+            state=item.state, available_events=[],
+        )  # fmt: skip
+    fields = {k: v for k, v in data.items() if k in ("version", "comment")}
+    fire_event(item, "admit_late", user, {**fields, "meeting_id": meeting.id},
+               via=agenda_item.BY_MEETING)  # fmt: skip
+    record_change(meeting, "admit_late", meeting.state, user,
+                  {"item_id": item.id, "comment": (data.get("comment") or "").strip()})  # fmt: skip
+
+
+def late_items(meeting: Meeting):
+    """Items MEETING's agenda would take but for the cut-off, not admitted to it (the page
+    offers them to a convener to admit); None when the meeting has no cut-off."""
+    late = _late_condition(meeting)
+    if late is None:
+        return None
+    admitted = Item.admitted_meeting_id.is_not(None) & (Item.admitted_meeting_id == meeting.id)
+    return (
+        _open_to(meeting)
+        .where(late, ~admitted)
+        .options(selectinload(Item.unit))
+        .order_by(Item.approved_at, Item.id)
+    )
+
+
 def candidates(meeting: Meeting, text: str | None = None):
     """Items MEETING's agenda may take, as one query: of its joint meeting, in a state its kind
-    takes, waiting on no other open meeting (`open_meeting_of` in SQL), matching TEXT."""
+    takes, waiting on no other open meeting (`open_meeting_of` in SQL), approved before its
+    agenda cut-off or admitted to it (五(二)), matching TEXT."""
+    query = _open_to(meeting)
+    late = _late_condition(meeting)
+    if late is not None:
+        admitted = Item.admitted_meeting_id == meeting.id
+        query = query.where(or_(Item.approved_at.is_(None), ~late, admitted))
+    if text:
+        query = query.where(or_(Item.title.ilike(f"%{text}%"), Item.id == _number(text)))
+    return query.options(selectinload(Item.unit)).order_by(Item.id)
+
+
+def _open_to(meeting: Meeting):
+    """Items of MEETING's joint meeting in a state its kind takes, waiting on no other open
+    meeting."""
     awaited = [and_(Meeting.kind == code, Item.state == kind.awaiting_state)
                for code, kind in workflow.KINDS_REGISTRY.items()]  # fmt: skip
     elsewhere = (
@@ -177,9 +291,7 @@ def candidates(meeting: Meeting, text: str | None = None):
         Item.state.in_(workflow.kind(meeting.kind).agenda_states),
         ~elsewhere.exists(),
     )
-    if text:
-        query = query.where(or_(Item.title.ilike(f"%{text}%"), Item.id == _number(text)))
-    return query.options(selectinload(Item.unit)).order_by(Item.id)
+    return query
 
 
 def _number(text: str) -> int:

@@ -19,6 +19,7 @@ from meeting.official_document import (
     chinese_number,
     chinese_text,
 )
+from meeting.opinions.queries import minutes_line, opinions_by_item
 from meeting.timeutil import local
 from workflows import agenda_item
 from workflows.meeting import ATTENDANCE_IN_MINUTES, may_read_draft_minutes
@@ -83,9 +84,12 @@ def draft_text(meeting: Meeting) -> str:
             f"{display_name(meeting)}。{convener_clause(meeting)}"
             f"会议研究了{len(meeting.agenda)}项议题,纪要如下:",
         ]
+        opinions = opinions_by_item([entry.item_id for entry in meeting.agenda])  # 五(三)
         for number, entry in enumerate(meeting.agenda, start=1):
             item = entry.item
             lines.append(f"{chinese_number(number)}、关于《{item.title}》({item.unit.name}提出)")
+            if asked := minutes_line(opinions.get(item.id, [])):
+                lines.append(asked)  # 征求意见:县财政局同意,……县司法局未反馈。
             if entry.decision is None:
                 lines.append("会议未作决定。")
             else:

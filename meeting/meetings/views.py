@@ -16,9 +16,13 @@ from meeting.errors import InvalidInput
 from meeting.extensions import db
 from meeting.history import history_of
 from meeting.items.models import Item
+from meeting.items.operations import can_view
 from meeting.meetings.agenda import (
     add_to_agenda,
+    admit_late,
     candidates,
+    late_items,
+    may_admit,
     move_item_up,
     record_attendance,
     record_decision,
@@ -109,6 +113,17 @@ def show(meeting_id: int, status: int = 200):
     search = (request.args.get("candidates_q") or "").strip()[:100]
     if "edit_agenda" in records:  # a searchable, paged picker: one query whatever the count
         eligible = page_of(candidates(meeting, search), CANDIDATES_PER_PAGE, "candidates_page")
+    # 五(二): items approved past the agenda cut-off, for a convener to admit (and the office
+    # to see why they are not offered).
+    admits = may_admit(meeting, current_user)
+    late = None
+    if admits or "edit_agenda" in records:
+        query = late_items(meeting)
+        late = (
+            db.session.scalars(query.limit(CANDIDATES_PER_PAGE)).all()
+            if query is not None
+            else None
+        )
     conveners = holders_list(meeting.charter_id, *workflow.REQUESTERS)
     return render_template(
         "meetings/show.html",
@@ -116,6 +131,9 @@ def show(meeting_id: int, status: int = 200):
         search=search,
         events=[workflow.EVENTS[e] for e in available_events(meeting, current_user)],
         eligible=eligible,
+        late=late,
+        may_admit=admits,
+        cutoff_days=workflow.agenda_cutoff_days(rules(meeting.charter_id)),
         conveners=list(conveners),
         history=history_of("meeting", meeting.id),
         records=records,
@@ -168,6 +186,19 @@ def add_item(meeting_id: int):
     return _act(
         meeting, lambda: add_to_agenda(meeting, item, current_user), _("Added to the agenda.")
     )
+
+
+@bp.post("/<int:meeting_id>/admissions")
+@signed_in
+def admit(meeting_id: int):
+    """五(二): a convener admits an item approved past the agenda cut-off to this meeting."""
+    meeting = _meeting_or_404(meeting_id)
+    item = db.session.get(Item, form_id("item_id"))
+    if item is None or not can_view(item, current_user):
+        abort(404)
+    data = _form_data()
+    return _act(meeting, lambda: admit_late(meeting, item, current_user, data),
+                _("Admitted past the agenda cut-off: the office may now add it."))  # fmt: skip
 
 
 @bp.post("/<int:meeting_id>/agenda/<int:item_id>/remove")

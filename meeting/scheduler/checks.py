@@ -8,21 +8,23 @@ commits. Running one twice, or in two processes at once, sends nothing twice.
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import String, cast, exists, literal, select
 from sqlalchemy.exc import IntegrityError
 
-from meeting.charter.models import Charter
+from meeting.accounts.models import Seat, User
+from meeting.charter.models import Charter, Unit
 from meeting.extensions import db
 from meeting.items.models import Item
 from meeting.meetings.models import Meeting
-from meeting.notifications.operations import liaisons_of, notify, users_with_roles
-from meeting.scheduler.reminders import Reminder, already_sent, remind_once
+from meeting.notifications.operations import notify, users_with_roles
+from meeting.scheduler import opinions, rhythm
+from meeting.scheduler.reminders import Due, Reminder, already_sent, remind_all, remind_once
 from meeting.tasks.bulletins import create_bulletin
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Task
 from workflows import meeting as meeting_workflow
 from workflows import task as task_workflow
-from workflows.roles import CONVENER, GENERAL_CONVENER, OFFICE
+from workflows.roles import CONVENER, GENERAL_CONVENER, LIAISON, OFFICE
 
 
 def annual_plenary(now: datetime, charter: Charter) -> int:
@@ -71,67 +73,112 @@ def annual_plenary(now: datetime, charter: Charter) -> int:
 
 def task_deadlines(now: datetime, charter: Charter) -> int:
     """Remind the lead unit before the deadline; tell it and the office on the first day
-    overdue; escalate to the conveners after the configured number of days."""
+    overdue; escalate to the conveners after the configured number of days.
+
+    Set-based: one query per reason finds the open tasks in its band whose reminder for the
+    current deadline has not gone out (the deadline is the key's period: an extension makes
+    the reminders new), one the lead units' liaisons; the reminders are written in bulk."""
     bands = task_workflow.WarningBands.from_rules(charter.rules)
     today = county_today(now)
     here = charter.id
-    office, conveners = users_with_roles(here, OFFICE), users_with_roles(here, CONVENER)
     due_soon = bands.deadlines("yellow", today)[1]  # tasks due later are in no band yet
-    open_tasks = select(Task).where(
-        Task.charter_id == here, Task.state != "done", Task.deadline <= due_soon
-    )
-    sent = 0
-    for task in db_scalars(open_tasks.order_by(Task.id)):
-        left = (task.deadline - today).days
-        level = bands.for_days_left(left)
-        subject, period, link = f"task:{task.id}", task.deadline.isoformat(), f"/tasks/{task.id}"
-        lead = liaisons_of([task.lead_unit])
-        title = task.item.title
-        if level == "yellow":
-            sent += remind_once((subject, "due_soon", period), lead, "task_due_soon",
+    overdue_from = today - timedelta(days=1)
+    escalate_from = today - timedelta(days=bands.escalation_days + 1)
+    reasons = {  # reason: (latest deadline in its band, earliest)
+        "due_soon": (due_soon, today),
+        "overdue": (overdue_from, None),
+        "escalate": (escalate_from, None),
+    }
+    found = {reason: _tasks_to_remind(here, reason, latest, earliest, bands, today)
+             for reason, (latest, earliest) in reasons.items()}  # fmt: skip
+    if not any(found.values()):
+        return 0
+    liaisons = liaisons_by_unit(here)
+    office, conveners = users_with_roles(here, OFFICE), users_with_roles(here, CONVENER)
+    dues = []
+    for reason, rows in found.items():
+        for task_id, deadline, description, unit_id, unit_name, title in rows:
+            key = (f"task:{task_id}", reason, deadline.isoformat())
+            lead, link = tuple(liaisons.get(unit_id, ())), f"/tasks/{task_id}"
+            if reason == "due_soon":
+                left = (deadline - today).days
+                dues.append(Due(key, lead, "task_due_soon",
                                 _("Due in %(n)d days: %(item)s", n=left, item=title),
-                                task.description, link, now, here)  # fmt: skip
-        if level in task_workflow.OVERDUE_LEVELS:
-            sent += remind_once((subject, "overdue", period), [*lead, *office], "task_overdue",
-                                _("Overdue: %(item)s", item=title), task.description, link, now,
-                                here)  # fmt: skip
-        if level == "dark_red":
-            sent += remind_once((subject, "escalate", period), conveners, "task_escalated",
-                                _("Overdue more than %(n)d days: %(item)s", n=bands.escalation_days, item=title),
-                                f"{task.lead_unit.name}:{task.description}", link, now,
-                                here)  # fmt: skip
-    return sent
+                                description, link))  # fmt: skip
+            elif reason == "overdue":
+                dues.append(Due(key, (*lead, *office), "task_overdue",
+                                _("Overdue: %(item)s", item=title), description, link))  # fmt: skip
+            else:
+                dues.append(Due(key, tuple(conveners), "task_escalated",
+                                _("Overdue more than %(n)d days: %(item)s",
+                                  n=bands.escalation_days, item=title),
+                                f"{unit_name}:{description}", link))  # fmt: skip
+    return remind_all(dues, now, here)
+
+
+def _tasks_to_remind(here: int, reason: str, latest: date, earliest: date | None, bands,
+                     today: date) -> list[tuple]:  # fmt: skip
+    """Open tasks of joint meeting HERE with a deadline in [EARLIEST, LATEST] and no reminder
+    REASON sent for that deadline yet: (id, deadline, description, unit id, unit name, item
+    title). The key's period is the deadline's ISO date, as SQL casts a date to text."""
+    sent = exists().where(
+        Reminder.subject == literal("task:") + cast(Task.id, String),
+        Reminder.reason == reason,
+        Reminder.period == cast(Task.deadline, String),
+    )
+    query = (
+        select(Task.id, Task.deadline, Task.description, Task.lead_unit_id, Unit.name, Item.title)
+        .join(Item, Item.id == Task.item_id)
+        .join(Unit, Unit.id == Task.lead_unit_id)
+        .where(Task.charter_id == here, Task.state != "done", Task.deadline <= latest, ~sent)
+        .order_by(Task.id)
+    )
+    if earliest is not None:
+        query = query.where(Task.deadline >= earliest)
+    rows = db.session.execute(query).tuples().all()
+    # The bands are the workflow's: keep only what it puts in this reason's band.
+    wanted = {"due_soon": ("yellow",), "overdue": task_workflow.OVERDUE_LEVELS,
+              "escalate": ("dark_red",)}[reason]  # fmt: skip
+    return [row for row in rows if bands.for_days_left((row[1] - today).days) in wanted]
+
+
+def liaisons_by_unit(charter_id: int) -> dict[int, list[User]]:
+    """Every member unit's active liaisons in joint meeting CHARTER_ID, in one query."""
+    by_unit: dict[int, list[User]] = {}
+    rows = db.session.execute(
+        select(Seat.unit_id, User)
+        .join(User, User.id == Seat.user_id)
+        .where(Seat.charter_id == charter_id, Seat.role == LIAISON, User.active)
+    ).tuples()
+    for unit_id, user in rows:
+        by_unit.setdefault(unit_id, []).append(user)
+    return by_unit
 
 
 def waiting_items(now: datetime, charter: Charter) -> int:
-    """Items waiting longer than the charter allows for review (office) or approval."""
+    """Items waiting longer than the charter allows for review (office) or approval: a query
+    per wait for the items, one for the keys already sent, the reminders in bulk."""
     rules, here = charter.rules, charter.id
-    sent = 0
-    review_due = now - timedelta(days=rules["review_limit_days"])
-    for item in db_scalars(
-        select(Item).where(
-            Item.charter_id == here, Item.state == "submitted", Item.submitted_at <= review_due
-        )
-    ):
-        sent += remind_once(
-            (f"item:{item.id}", "review_wait", item.submitted_at.isoformat()),
-            users_with_roles(here, OFFICE), "review_waiting",
-            _("Waiting for review: %(item)s", item=item.title), item.unit.name, f"/items/{item.id}", now,
-            here,
-        )  # fmt: skip
-    approval_due = now - timedelta(days=rules["approval_limit_days"])
-    for item in db_scalars(
-        select(Item).where(
-            Item.charter_id == here, Item.state == "reviewed", Item.updated_at <= approval_due
-        )
-    ):
-        sent += remind_once(
-            (f"item:{item.id}", "approval_wait", item.updated_at.isoformat()),
-            users_with_roles(here, *rules["approvers"]), "approval_waiting",
-            _("Waiting for approval: %(item)s", item=item.title), item.unit.name, f"/items/{item.id}", now,
-            here,
-        )  # fmt: skip
-    return sent
+    waits = (
+        ("review_wait", "submitted", Item.submitted_at, rules["review_limit_days"],
+         users_with_roles(here, OFFICE), "review_waiting", _("Waiting for review: %(item)s")),
+        ("approval_wait", "reviewed", Item.updated_at, rules["approval_limit_days"],
+         users_with_roles(here, *rules["approvers"]), "approval_waiting",
+         _("Waiting for approval: %(item)s")),
+    )  # fmt: skip
+    dues = []
+    for reason, state, since, limit, people, kind, title in waits:
+        rows = db.session.execute(
+            select(Item.id, Item.title, since, Unit.name)
+            .join(Unit, Unit.id == Item.unit_id)
+            .where(Item.charter_id == here, Item.state == state,
+                   since <= now - timedelta(days=limit))
+            .order_by(Item.id)
+        ).tuples()  # fmt: skip
+        dues += [Due((f"item:{item_id}", reason, moment.isoformat()), tuple(people), kind,
+                     title % {"item": item_title}, unit_name, f"/items/{item_id}")
+                 for item_id, item_title, moment, unit_name in rows]  # fmt: skip
+    return remind_all(dues, now, here)
 
 
 def bulletin_draft(now: datetime, charter: Charter) -> int:
@@ -174,9 +221,11 @@ def previous_period(today: date, period: str) -> tuple[date, date]:
 
 JOBS = {
     "annual_plenary": annual_plenary,
+    "missed_reports": rhythm.missed_reports,  # 二(三), 三(三): meeting.scheduler.rhythm
     "task_deadlines": task_deadlines,
     "waiting_items": waiting_items,
     "bulletin_draft": bulletin_draft,
+    "opinions_due": opinions.opinions_due,  # 五(三) 征求意见: meeting.scheduler.opinions
 }
 
 

@@ -1,14 +1,17 @@
 """Reminders sent at most once per (subject, reason, period), whatever restarts happen."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import String, UniqueConstraint, select
+from sqlalchemy import String, UniqueConstraint, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from meeting.extensions import db
-from meeting.notifications.operations import notify
+from meeting.notifications.models import Notification
+from meeting.notifications.operations import TITLE_LIMIT, notify, one_line
+from meeting.timeutil import utcnow
 
 
 class Reminder(db.Model):
@@ -56,3 +59,72 @@ def already_sent(key: tuple[str, str, str]) -> bool:
         Reminder.subject == subject, Reminder.reason == reason, Reminder.period == period
     )
     return db.session.scalar(query) is not None
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder a check found due: its exactly-once key, whom it goes to, what it says."""
+
+    key: tuple[str, str, str]
+    users: tuple
+    kind: str
+    title: str
+    body: str
+    link: str
+
+
+def remind_all(dues: list[Due], now: datetime, charter_id: int) -> int:
+    """Send every reminder of DUES not sent before, in bulk: one query for the keys already
+    sent, one insert of the reminder rows and one of the notifications. If another process
+    sends some of them meanwhile (the unique key refuses the batch), fall back to one by one,
+    so each still goes out exactly once. Returns how many were sent now."""
+    sent = sent_keys([due.key for due in dues])
+    dues = [due for due in dues if due.key not in sent]
+    if not dues:
+        return 0
+    try:
+        with db.session.begin_nested():
+            _write(dues, now, charter_id)
+    except IntegrityError:
+        return sum(remind_once(due.key, due.users, due.kind, due.title, due.body, due.link,
+                               now, charter_id) for due in dues)  # fmt: skip
+    return len(dues)
+
+
+def sent_keys(keys: list[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    """Which of KEYS were sent before, in a query per thousand subjects (not a row-value IN:
+    SQLite's driver runs that as a statement per key)."""
+    wanted, found = set(keys), set()
+    subjects = sorted({subject for subject, _reason, _period in keys})
+    reasons = sorted({reason for _subject, reason, _period in keys})
+    for start in range(0, len(subjects), 1000):
+        rows = db.session.execute(
+            select(Reminder.subject, Reminder.reason, Reminder.period).where(
+                Reminder.subject.in_(subjects[start : start + 1000]), Reminder.reason.in_(reasons)
+            )
+        ).tuples()
+        found.update(row for row in rows if row in wanted)
+    return found
+
+
+def _write(dues: list[Due], now: datetime, charter_id: int) -> None:
+    if current_app.config["MAIL_ENABLED"]:
+        # Mail rows point at their notification: the ORM path writes both.
+        counts = [notify(due.users, due.kind, due.title, due.body, due.link,
+                         charter_id=charter_id) for due in dues]  # fmt: skip
+    else:
+        rows, counts = [], []
+        for due in dues:
+            people = {user.id: user for user in due.users if user.active}
+            counts.append(len(people))
+            title = one_line(due.title, TITLE_LIMIT)
+            rows += [{"charter_id": charter_id, "user_id": user_id, "kind": due.kind,
+                      "title": title, "body": due.body, "link": due.link, "created_at": utcnow()}
+                     for user_id in people]  # fmt: skip
+        if rows:
+            db.session.execute(insert(Notification), rows)
+    db.session.execute(insert(Reminder), [
+        {"subject": due.key[0], "reason": due.key[1], "period": due.key[2], "sent_at": now,
+         "recipients": count}
+        for due, count in zip(dues, counts, strict=True)
+    ])  # fmt: skip

@@ -23,6 +23,7 @@ from meeting.official_document import (
 )
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Bulletin, Task
+from meeting.tasks.rhythm import missed_reports, report_times
 from meeting.timeutil import day_end_utc, local, utcnow
 from workflows import agenda_item
 from workflows.roles import CONVENER, GENERAL_CONVENER, OFFICE
@@ -39,9 +40,11 @@ def figures(charter: Charter, start: date, end: date, today: date) -> dict:
         )
         .group_by(Item.state)
     ).all()
-    tasks = db.session.scalars(
-        select(Task).where(Task.charter_id == charter.id, Task.assigned_at < day_end_utc(end))
-    ).all()
+    shown = select(Task).where(Task.charter_id == charter.id, Task.assigned_at < day_end_utc(end))
+    tasks = db.session.scalars(shown).all()
+    # 二(三), 三(三): reports missed per task, from every report of these tasks in one query.
+    reports = report_times(charter.id, shown.with_only_columns(Task.id))
+    missed = {t.id: missed_reports(t, today, reports.get(t.id, [])) for t in tasks}
     by_unit = []
     for unit in charter.active_units:
         mine = [t for t in tasks if t.lead_unit_id == unit.id]
@@ -53,6 +56,7 @@ def figures(charter: Charter, start: date, end: date, today: date) -> dict:
             "done": done,
             "overdue": sum(t.state != "done" and t.deadline < today for t in mine),
             "completion_rate": round(done / len(mine), 4) if mine else None,
+            "missed_reports": sum(missed[t.id] for t in mine),
         })  # fmt: skip
     overdue = [
         {"task": t.id, "title": task_title(t), "item": t.item.title, "unit": t.lead_unit.name,
@@ -68,6 +72,7 @@ def figures(charter: Charter, start: date, end: date, today: date) -> dict:
         "overdue": overdue,
         "tasks_total": len(tasks),
         "tasks_done": sum(t.state == "done" for t in tasks),
+        "missed_reports": sum(missed.values()),
     }
 
 
@@ -203,12 +208,12 @@ def _bulletin_document(bulletin: Bulletin) -> bytes:
     document.paragraph(f"截至{as_of},共交办任务{total}项,已办结{done}项{rate}。")
     rows = [
         [row["name"], row["total"], row["assigned"], row["in_progress"], row["done"],
-         row["overdue"], f"{row['done'] * 100 // row['total']}%"]
+         row["overdue"], row.get("missed_reports", "—"), f"{row['done'] * 100 // row['total']}%"]
         for row in figures_["tasks_by_unit"] if row["total"]
     ]  # fmt: skip
-    if rows:
-        document.table(["牵头单位", "任务数", "已交办", "办理中", "已办结", "超期", "办结率"],
-                       rows, [46, 18, 18, 18, 18, 16, 22])  # fmt: skip
+    if rows:  # 漏报: progress reports missed (二(三), 三(三)); "—" in bulletins made before
+        document.table(["牵头单位", "任务数", "已交办", "办理中", "已办结", "超期", "漏报", "办结率"],
+                       rows, [42, 16, 16, 16, 16, 14, 14, 22])  # fmt: skip
     document.heading("三、超期任务", 1)
     for number, task in enumerate(figures_["overdue"], start=1):
         deadline = chinese_date(date.fromisoformat(task["deadline"]))

@@ -21,11 +21,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from meeting.tasks.deadlines import days_left
 from meeting.tasks.models import Task
 from meeting.tasks.operations import warning_of
+from meeting.tasks.rhythm import missed_reports
 from meeting.timeutil import local
 from workflows import task as workflow
 
 HEADERS = ["编号", "议题", "任务内容", "牵头单位", "责任单位", "状态", "交办日期", "原定期限",
-           "现期限", "预警", "超期天数", "办结日期"]  # fmt: skip
+           "现期限", "预警", "超期天数", "办结日期", "漏报次数"]  # fmt: skip
 FILLS = {"yellow": "FFF3CD", "red": "F8D7DA", "dark_red": "D9534F"}
 
 
@@ -44,6 +45,7 @@ def ledger_row(task: Task, today: date) -> list:
         _(workflow.WARNINGS[warning_of(task, today)]),
         -left if left is not None and left < 0 else 0,
         local(task.completed_at).date() if task.completed_at else None,
+        missed_reports(task, today),  # 二(三), 三(三): reports not made in their period
     ]
 
 
@@ -52,7 +54,7 @@ WARNING_COLUMN = 9
 TEXT_COLUMNS = (1, 2, 3, 4)  # 议题, 任务内容, 牵头单位, 责任单位: wrapped, left-aligned
 # In character widths (Excel's default font): ~150 in all, so that one A4 landscape page
 # wide prints at nearly full size.
-WIDTHS = (6, 20, 32, 13, 16, 9, 10, 10, 10, 9, 6, 10)
+WIDTHS = (6, 20, 32, 13, 16, 9, 10, 10, 10, 9, 6, 10, 6)
 LAST_COLUMN = get_column_letter(len(HEADERS))
 TITLE_ROW, AS_OF_ROW, HEADER_ROW = 1, 2, 3
 
@@ -68,8 +70,8 @@ def ledger_xlsx(tasks: Iterable[Task], today: date, title: str = "督办台账")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("督办台账")
     # Written with the first row (write-only): columns, frozen panes, fit-to-page.
-    for column, width in zip("ABCDEFGHIJKL", WIDTHS, strict=True):
-        sheet.column_dimensions[column].width = width
+    for column, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.row_dimensions[TITLE_ROW].height = 32
     sheet.row_dimensions[AS_OF_ROW].height = 20
     sheet.row_dimensions[HEADER_ROW].height = 30  # "超期天数" takes two lines

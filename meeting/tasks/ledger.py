@@ -3,10 +3,11 @@
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from meeting.accounts.models import User
+from meeting.analytics.sql import json_elements
 from meeting.charter.models import Unit
 from meeting.items.models import Item
 from meeting.scope import narrow
@@ -44,9 +45,13 @@ def ledger_query(filters: "TaskQuery", today: date, rules: dict, viewer: User) -
     query = narrow(query, Task.charter_id, filters.joint_meeting)
     if filters.unit:
         units = select(Unit.id).where(Unit.code == filters.unit)  # in any joint meeting shown
-        query = query.where(
-            or_(Task.lead_unit_id.in_(units), Task.responsible_units.any(Unit.id.in_(units)))
-        )
+        leads, shares = Task.lead_unit_id.in_(units), Task.responsible_units.any(Unit.id.in_(units))
+        as_ = {"lead": leads, "responsible": shares}.get(filters.unit_as)
+        query = query.where(or_(leads, shares) if as_ is None else as_)
+    if filters.duty:  # tasks of items citing a charter duty (the analytics' matrix links here)
+        refs = json_elements(Item.duty_refs)
+        cites = exists().select_from(refs).where(refs.c.value == filters.duty)
+        query = query.where(Task.item_id.in_(select(Item.id).where(cites)))
     if filters.state:
         query = query.where(Task.state == filters.state)
     open_ = Task.state != "done"

@@ -19,9 +19,11 @@ from meeting.charter.models import Charter, Unit
 from meeting.extensions import db
 from meeting.items.models import Item
 from meeting.scope import InJointMeeting
+from workflows.rhythm import KINDS as RHYTHMS
 from workflows.task import STATES
 
 _STATE_LIST = ", ".join(f"'{state}'" for state in STATES)
+_RHYTHM_LIST = ", ".join(f"'{kind}'" for kind in RHYTHMS)
 
 responsible_units = Table(
     "task_responsible_units",
@@ -39,6 +41,17 @@ class Task(InJointMeeting, db.Model):
         CheckConstraint(
             "(extension_date IS NULL) = (extension_reason IS NULL)", name="extension_pair"
         ),
+        # The reporting rhythm (workflows.rhythm): a kind, what it takes, since when.
+        CheckConstraint(f"rhythm IN ({_RHYTHM_LIST})", name="rhythm"),
+        CheckConstraint(
+            "(rhythm_days IS NOT NULL) = (COALESCE(rhythm, '') = 'every_days')",
+            name="rhythm_days",
+        ),
+        CheckConstraint(
+            "(rhythm_dates IS NOT NULL) = (COALESCE(rhythm, '') = 'dates')", name="rhythm_dates"
+        ),
+        CheckConstraint("(rhythm_since IS NULL) = (rhythm IS NULL)", name="rhythm_since"),
+        CheckConstraint("rhythm_missed_before >= 0", name="rhythm_missed_before"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +71,13 @@ class Task(InJointMeeting, db.Model):
     # A pending extension request 延期申请: the date asked for and why.
     extension_date: Mapped[date | None]
     extension_reason: Mapped[str | None] = mapped_column(Text)
+    # 二(三), 三(三): the reporting rhythm 报送节奏 (None: none), from the day it took effect; the
+    # periods missed under the rhythms it had before (closed, so they cannot drift).
+    rhythm: Mapped[str | None] = mapped_column(String(20))
+    rhythm_days: Mapped[int | None]
+    rhythm_dates: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    rhythm_since: Mapped[date | None]
+    rhythm_missed_before: Mapped[int] = mapped_column(default=0, server_default="0")
 
     item: Mapped[Item] = relationship()
     lead_unit: Mapped[Unit] = relationship()

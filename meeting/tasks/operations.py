@@ -25,11 +25,19 @@ from meeting.items.models import Item
 from meeting.items.operations import fire_event as fire_item_event
 from meeting.tasks.deadlines import add_working_days, county_today, days_left
 from meeting.tasks.models import ProgressReport, Task
+from meeting.tasks.rhythm import (
+    default_rhythm,
+    given_rhythm,
+    rhythm_json,
+    set_rhythm,
+    status_of,
+)
 from meeting.timeutil import utcnow
 from meeting.uploads import read_upload
 from meeting.versioning import check_version, save_change
 from workflows import agenda_item
 from workflows import task as workflow
+from workflows.rhythm import Rhythm
 from workflows.roles import LIAISON, OFFICE
 
 
@@ -89,17 +97,23 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
         raise InvalidInput({"deadline": _("The deadline is in the past.")})
     else:
         deadline = given.deadline
+    if given.report_rhythm is not None:
+        rhythm = given_rhythm(given.report_rhythm, today)
+    else:
+        rhythm = default_rhythm(rules(item.charter_id))
     now = utcnow()
     task = Task(
         charter_id=item.charter_id, item=item, lead_unit=lead, responsible_units=responsible, description=description,
         deadline=deadline, original_deadline=deadline, working_days=working_days,
         assigned_by=user, assigned_at=now, updated_at=now, version=1,
     )  # fmt: skip
+    set_rhythm(task, rhythm, today)
     db.session.add(task)
     db.session.flush()
     record("task", task.id, "assign", None, "assigned", user, {
         "lead_unit": lead.code, "responsible_units": [u.code for u in responsible],
         "deadline": deadline.isoformat(), "working_days": working_days, "description": description,
+        "report_rhythm": rhythm.as_dict() if rhythm else None,
     }, charter_id=item.charter_id)  # fmt: skip
     if item.state == "adopted":
         fire_item_event(item, "start_implementation", None, {"version": item.version},
@@ -183,6 +197,17 @@ def _on_adjust(task: Task, user: User, fields: dict) -> None:
     )
 
 
+def _on_change_rhythm(task: Task, user: User, fields: dict) -> None:
+    """二(三), 三(三): the new rhythm starts today; the periods the old one closed unreported
+    stay counted (`rhythm_missed_before`)."""
+    today = county_today()
+    status = status_of(task, today)
+    missed = len(status.missed) if status else 0
+    fields.update(rhythm_before=rhythm_json(task), missed_before=missed)
+    task.rhythm_missed_before += missed
+    set_rhythm(task, Rhythm.from_dict(fields["report_rhythm"]), today)
+
+
 def _on_request_extension(task: Task, user: User, fields: dict) -> None:
     task.extension_date = date.fromisoformat(fields["new_deadline"])
     task.extension_reason = fields["reason"]
@@ -206,6 +231,7 @@ EFFECTS = {
     "request_completion": _on_request_completion,
     "confirm": _on_confirm,
     "adjust_units": _on_adjust,
+    "change_rhythm": _on_change_rhythm,
     "request_extension": _on_request_extension,
     "grant_extension": _on_grant_extension,
     "refuse_extension": _on_refuse_extension,
@@ -233,6 +259,8 @@ def _fields(event: workflow.Event, task: Task, data: dict) -> dict:
                 "Must be later than the current deadline (%(d)s).", d=task.deadline.isoformat()
             )})  # fmt: skip
         fields["new_deadline"] = fields["new_deadline"].isoformat()
+    if "report_rhythm" in fields:
+        fields["report_rhythm"] = given_rhythm(given.report_rhythm, county_today()).as_dict()
     if event.name == "adjust_units":
         lead, responsible = _units(task.charter_id, given.lead_unit, given.responsible_units)
         fields.update(_lead=lead, _responsible=responsible, lead_unit=lead.code,

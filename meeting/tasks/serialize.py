@@ -6,8 +6,10 @@ from meeting.accounts.models import User
 from meeting.contract import resources
 from meeting.history import history_of
 from meeting.items.serialize import history_json
+from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Task
 from meeting.tasks.operations import available_events, is_overdue, warning_of
+from meeting.tasks.rhythm import status_of
 
 
 def task_json(
@@ -19,7 +21,17 @@ def task_json(
         extension = resources.ExtensionRequest(
             new_deadline=task.extension_date, reason=task.extension_reason
         )
+    status = status_of(task, today or county_today())
+    rhythm = None
+    if status:
+        rhythm = resources.TaskRhythm(
+            kind=status.rhythm.kind, days=status.rhythm.days, dates=list(status.rhythm.dates),
+            since=status.since,
+        )  # fmt: skip
     computed = {
+        "report_rhythm": rhythm,
+        "next_report_due": status.next_due if status else None,
+        "missed_reports": status.missed_count if status else task.rhythm_missed_before,
         "item_title": task.item.title,
         "lead_unit": task.lead_unit.code,
         "responsible_units": [unit.code for unit in task.responsible_units],

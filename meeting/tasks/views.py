@@ -35,6 +35,13 @@ from meeting.tasks.operations import (
     warning_of,
 )
 from meeting.tasks.queries import visible_task
+from meeting.tasks.rhythm import (
+    default_rhythm,
+    missed_reports,
+    rhythm_from_form,
+    rhythm_label,
+    status_of,
+)
 from meeting.uploads import upload_folder
 from workflows import task as workflow
 from workflows.roles import LIAISON, OFFICE
@@ -60,6 +67,7 @@ def assign(item_id: int):
             data["working_days"] = request.form.get("working_days")
         else:
             data["deadline"] = request.form.get("deadline")
+        data["report_rhythm"] = rhythm_from_form(request.form)
         try:
             task = assign_task(item, current_user, data)
         except InvalidInput as error:
@@ -73,7 +81,9 @@ def assign(item_id: int):
             flash(_("Task assigned."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     return render_template("tasks/assign.html", item=item, units=item.charter.active_units,
-                           errors=errors, form=request.form), status  # fmt: skip
+                           errors=errors, form=request.form,
+                           default_rhythm=default_rhythm(rules(item.charter_id)),
+                           rhythm_label=rhythm_label), status  # fmt: skip
 
 
 @bp.get("/tasks/<int:task_id>")
@@ -87,6 +97,8 @@ def show(task_id: int, status: int = 200, errors: dict | None = None):
         history=history_of("task", task.id),
         warning=warning_of(task),
         overdue=is_overdue(task),
+        rhythm=status_of(task, county_today()),
+        rhythm_label=rhythm_label,
         units=task.item.charter.active_units,
         errors=errors or {},
     ), status
@@ -99,6 +111,8 @@ def fire(task_id: int, event: str):
     data = {key: value for key, value in request.form.items() if key not in ("csrf_token", "back")}
     if event == "adjust_units":
         data["responsible_units"] = request.form.getlist("responsible_units")
+    if event == "change_rhythm":
+        data["report_rhythm"] = rhythm_from_form(request.form)
     refusal = attempt(
         lambda: fire_task_event(task, event, current_user, data, request.files.get("file"))
     )
@@ -135,6 +149,7 @@ def ledger():
     page = page_of(query, 20)
     return render_template("tasks/ledger.html", page=page, filters=filters, today=today,
                            units=Charter.current().active_units, warning_of=warning_of,
+                           missed_reports=missed_reports,
                            task_events=available_events,
                            heading=_("My unit's tasks") if current_user.role == LIAISON else _("Supervision ledger"))  # fmt: skip
 

@@ -1,0 +1,254 @@
+"""The whole platform at two sizes, as production runs it: gunicorn with 2 workers on SQLite and
+on PostgreSQL, against the ping floor, in one run. Figures and ratios, not assertions.
+
+    .venv/bin/python bench/serving.py [SMALL] [LARGE] [--db sqlite,postgresql]
+                                        # default 1000 and 100000 items, both databases
+
+For each database and size: a fresh database migrated and seeded by `flask demo seed`, then
+gunicorn (2 workers) serves it and one client times, for about two seconds each, the ping
+(no database), every page and API list, an item GET and a task event POST (urge, which keeps
+the task's state); then the ledger's Excel export of every task (seconds, and the worker's
+memory growth), the worker's memory after all pages, and an idle scheduler tick (the second
+of two, in process). PostgreSQL is a throwaway cluster on port 54339 (scripts/postgres-for-tests
+with PG_TEST_PORT), so it runs beside the test suite's.
+"""
+
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "bench-password-1"
+PORT = 8741
+SECONDS = 2.0
+
+
+def prepare(database_url: str, count: int) -> dict:
+    """Migrate, load the charter, make the office's account and token, seed COUNT items."""
+    import flask_migrate
+    from sqlalchemy import select
+
+    from app import create_app
+    from meeting.accounts.operations import create_user, issue_token
+    from meeting.charter.loader import load_charter
+    from meeting.demo import seed
+    from meeting.extensions import db
+    from meeting.items.models import Item
+    from meeting.meetings.models import Meeting
+    from meeting.tasks.models import Task
+
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        flask_migrate.upgrade()
+        charter, _ = load_charter(app.config["LIANXI_CHARTER"])
+        create_user("office", "office", PASSWORD, display_name="办公室")
+        started = time.perf_counter()
+        seed(charter, count)
+        token = issue_token("office")
+        db.session.commit()
+        seeded = time.perf_counter() - started
+        ids = {
+            "meeting": db.session.scalar(select(Meeting.id).where(Meeting.state == "convened")),
+            "item": db.session.scalar(select(Item.id).where(Item.state == "implementing")),
+            "task": db.session.scalar(select(Task.id).where(Task.state == "in_progress")),
+            "tasks": db.session.scalar(select(db.func.count()).select_from(Task)),
+        }
+    return {"token": token, "ids": ids, "seeded": seeded}
+
+
+class Client:
+    """One keep-alive HTTP connection to the local gunicorn, with the office's session."""
+
+    def __init__(self):
+        self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=300)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        for cookie in response.msg.get_all("Set-Cookie") or []:
+            name, _, value = cookie.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value
+        return response.status, data
+
+    def sign_in(self) -> None:
+        _, page = self.request("GET", "/login")
+        csrf = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)
+        form = {"username": "office", "password": PASSWORD}
+        if csrf:
+            form["csrf_token"] = csrf.group(1).decode()
+        status, _ = self.request("POST", "/login", urlencode(form).encode(),
+                                 {"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+        if status != 302 or self.request("GET", "/")[0] != 200:
+            raise RuntimeError("could not sign in as the office")
+
+
+def timed(call, seconds: float = SECONDS) -> float:
+    """Mean milliseconds of CALL over about SECONDS (after one warm-up call)."""
+    call()
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        call()
+        done += 1
+    return 1000 * (time.perf_counter() - start) / done
+
+
+def rss_mib(pids: list[int]) -> float:
+    """The largest resident memory of PIDS, in MiB."""
+    sizes = []
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    return max(sizes, default=0.0)
+
+
+def workers(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def serve(database_url: str, folder: Path) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": database_url, "LIANXI_INSTANCE_PATH": str(folder),
+           "SECRET_KEY": "bench", "PYTHONPATH": str(ROOT)}  # fmt: skip
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{PORT}", "--timeout", "300",
+         "app:create_app()"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(200):
+        try:
+            if Client().request("GET", "/api/v1/ping")[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def measure(database_url: str, count: int) -> dict[str, float]:
+    folder = Path(tempfile.mkdtemp())
+    prepared = prepare(database_url, count)
+    ids, api = prepared["ids"], {"Authorization": f"Bearer {prepared['token']}"}
+    print(f"  seeded {count} items in {prepared['seeded']:.0f} s", flush=True)
+    server = serve(database_url, folder)
+    figures: dict[str, float] = {}
+    try:
+        client = Client()
+        client.sign_in()
+        figures["ping"] = timed(lambda: client.request("GET", "/api/v1/ping"))
+        pages = ["/", "/items/", "/items/review", f"/meetings/{ids['meeting']}", "/tasks/",
+                 "/notifications/"]  # fmt: skip
+        for path in pages:
+            figures[path] = timed(lambda path=path: client.request("GET", path))
+        lists = ["/api/v1/items?per_page=20", "/api/v1/meetings?per_page=20",
+                 "/api/v1/tasks?per_page=20", "/api/v1/notifications?per_page=20",
+                 "/api/v1/units"]  # fmt: skip
+        for path in lists:
+            figures[path] = timed(lambda path=path: client.request("GET", path, headers=api))
+        figures["item GET"] = timed(
+            lambda: client.request("GET", f"/api/v1/items/{ids['item']}", headers=api)
+        )
+        version = {"v": None}
+
+        def urge():
+            if version["v"] is None:
+                _, body = client.request("GET", f"/api/v1/tasks/{ids['task']}", headers=api)
+                version["v"] = json.loads(body)["version"]
+            status, body = client.request(
+                "POST", f"/api/v1/tasks/{ids['task']}/events/urge",
+                json.dumps({"version": version["v"], "note": "请加快进度"}).encode(),
+                {**api, "Content-Type": "application/json"},
+            )  # fmt: skip
+            version["v"] = json.loads(body)["version"] if status == 200 else None
+
+        figures["event POST"] = timed(urge)
+        pids = workers(server.pid)
+        figures["worker MiB after pages"] = rss_mib(pids)
+        before = rss_mib(pids)
+        started = time.perf_counter()
+        status, data = client.request("GET", "/tasks/export.xlsx")
+        figures[f"export s ({ids['tasks']} tasks)"] = time.perf_counter() - started
+        figures["export worker MiB growth"] = rss_mib(pids) - before
+        assert status == 200, f"export answered {status}"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait()
+        shutil.rmtree(folder, ignore_errors=True)
+    figures["idle tick s"] = idle_tick(database_url)
+    return figures
+
+
+def idle_tick(database_url: str) -> float:
+    """Seconds of the second of two scheduler ticks (the first sends what is due)."""
+    from app import create_app
+    from meeting.scheduler.runner import tick
+
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        tick(datetime.utcnow())
+        started = time.perf_counter()
+        tick(datetime.utcnow())
+        return time.perf_counter() - started
+
+
+def postgres(name: str) -> str:
+    """A database NAME on the throwaway cluster (started by main)."""
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-p", "54339", "-U", "lianxi", name],
+                   check=True)  # fmt: skip
+    return f"postgresql://lianxi@127.0.0.1:54339/{name}"
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    small = int(args[0]) if args else 1000
+    large = int(args[1]) if len(args) > 1 else 100000
+    chosen = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--db=")), None)
+    databases = (chosen or "sqlite,postgresql").split(",")
+    results = {}
+    for database in databases:
+        for count in (small, large):
+            print(f"{database}, {count} items", flush=True)
+            if database == "sqlite":
+                url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+            else:
+                url = postgres(f"bench_{count}_{int(time.time())}")
+            results[(database, count)] = measure(url, count)
+    for database in databases:
+        first, second = results[(database, small)], results[(database, large)]
+        ping2 = second["ping"]
+        print(
+            f"\n{database}, gunicorn 2 workers: ms per request unless named, {small} vs {large} items"
+        )
+        print(f"{'what':<36} {small:>10} {large:>10}  ratio  ping/large")
+        for (what, value), value2 in zip(first.items(), second.values(), strict=True):
+            floor = f"{ping2 / value2:9.2f}" if " s" not in what and "MiB" not in what else ""
+            ratio = value2 / value if value else float("nan")
+            print(f"{what[:36]:<36} {value:10.2f} {value2:10.2f}  {ratio:5.2f}  {floor}")
+
+
+if __name__ == "__main__":
+    if "--db=sqlite" not in sys.argv and os.environ.get("PG_BENCH_STARTED") != "1":
+        # Start the throwaway PostgreSQL on its own port, then run again inside it.
+        script = (f"export PG_TEST_PORT=54339; source {ROOT}/scripts/postgres-for-tests; "
+                  f"PG_BENCH_STARTED=1 PATH=$(ls -d /usr/lib/postgresql/*/bin | tail -1):$PATH "
+                  f"{sys.executable} {' '.join(sys.argv)}")  # fmt: skip
+        sys.exit(subprocess.run(["bash", "-c", script]).returncode)
+    main()

@@ -1,0 +1,93 @@
+"""The scheduler's check of tasks' reporting rhythm (二(三) "及时通报工作进展情况", 三(三)).
+
+A task the lead unit can report on (assigned, in progress) whose latest report period closed
+with no report gets one reminder to the lead unit's liaisons: exactly once per missed period
+(key: the task, `report_missed`, the period's due date), whatever restarts happen. Only the
+latest missed period is reminded of (its reminder gives the count of all): a scheduler that was
+down over several due dates, or a rhythm set long ago, sends one reminder, not a pile. A task
+asking for completion or done is not chased.
+
+Set-based: a query for the joint meeting's tasks, one for their reports, one for the lead units'
+liaisons and the bulk reminder's own (meeting.scheduler.reminders.remind_all), however many
+tasks there are.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from meeting.accounts.models import Seat, User
+from meeting.charter.models import Charter
+from meeting.extensions import db
+from meeting.items.models import Item
+from meeting.scheduler.reminders import Due, remind_all
+from meeting.tasks.deadlines import county_today
+from meeting.tasks.models import Task
+from meeting.tasks.rhythm import REPORTING_STATES, report_times, status_of
+from workflows.roles import LIAISON
+
+REASON = "report_missed"
+
+
+def missed_reports(now: datetime, charter: Charter) -> int:
+    """Remind the lead unit of each task whose latest report period closed unreported."""
+    today = county_today(now)
+    chased = (
+        select(Task, Item.title)
+        .join(Item, Item.id == Task.item_id)
+        .where(
+            Task.charter_id == charter.id,
+            Task.state.in_(REPORTING_STATES),
+            Task.rhythm.is_not(None),
+            Task.rhythm_since < today,  # a rhythm started today has no period closed yet
+        )
+        .order_by(Task.id)
+    )
+    rows = db.session.execute(chased).all()
+    if not rows:
+        return 0
+    reports = report_times(charter.id, chased.with_only_columns(Task.id).order_by(None))
+    late = []
+    for task, title in rows:
+        status = status_of(task, today, reports.get(task.id, []))
+        if status.missed:
+            late.append((task, title, status))
+    if not late:
+        return 0
+    liaisons = _liaisons({task.lead_unit_id for task, _title, _status in late})
+    dues = []
+    for task, title, status in late:
+        period = status.missed[-1]
+        body = _(
+            "No progress report for %(start)s – %(due)s (missed in all: %(n)d). Report the "
+            "task's progress.",
+            start=period.start.isoformat(),
+            due=period.due.isoformat(),
+            n=status.missed_count,
+        )
+        dues.append(
+            Due(
+                key=(f"task:{task.id}", REASON, period.due.isoformat()),
+                users=tuple(liaisons.get(task.lead_unit_id, ())),
+                kind=REASON,
+                title=_("Progress report missed: %(item)s", item=title),
+                body=f"{body}\n{task.description}",
+                link=f"/tasks/{task.id}",
+            )
+        )
+    return remind_all(dues, now, charter.id)
+
+
+def _liaisons(unit_ids: set[int]) -> dict[int, list[User]]:
+    """The active liaisons of UNIT_IDS, by unit, in one query."""
+    found = defaultdict(list)
+    query = (
+        select(Seat.unit_id, User)
+        .join(User, User.id == Seat.user_id)
+        .where(Seat.role == LIAISON, Seat.unit_id.in_(unit_ids), User.active)
+    )
+    for unit_id, user in db.session.execute(query):
+        found[unit_id].append(user)
+    return found
