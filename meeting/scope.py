@@ -24,7 +24,7 @@ from sqlalchemy.orm import (
 
 from meeting.accounts.models import User
 from meeting.charter.models import Charter, Clause, Unit
-from meeting.errors import InvalidInput
+from meeting.errors import InvalidInput, NotFound
 from meeting.extensions import db
 from meeting.notifications.models import Notification
 
@@ -127,6 +127,19 @@ def switch_to(charter: Charter) -> None:
     g.current_charter = charter
     if g.get("scope_user") is not None:
         g.scope_user.acting_in(charter.id)
+
+
+def joint_meeting_asked(code: str | None) -> Charter:
+    """The joint meeting a figures endpoint is asked about: the one named CODE (this scope
+    finds none of a joint meeting the caller holds no role in), else the current one; 404
+    when there is none."""
+    if code:
+        charter = db.session.scalar(select(Charter).where(Charter.code == code))
+    else:
+        charter = current_charter()
+    if charter is None:
+        raise NotFound(_("There is no such page or record."))
+    return charter
 
 
 def joint_meeting_for_new(code: str | None) -> Charter:

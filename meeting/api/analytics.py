@@ -4,18 +4,15 @@ meeting, for its office, conveners and observers."""
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from meeting.analytics import may_read
 from meeting.analytics.matrix import Cell, charter_matrix
 from meeting.api import bp
 from meeting.api.contract import operation
-from meeting.charter.models import Charter
 from meeting.contract import resources
 from meeting.contract.types import text
-from meeting.errors import Forbidden, NotFound
-from meeting.extensions import db
-from meeting.scope import current_charter
+from meeting.errors import Forbidden
+from meeting.scope import joint_meeting_asked
 
 
 class MatrixQuery(BaseModel):
@@ -31,12 +28,7 @@ class MatrixQuery(BaseModel):
            "observers)", query=MatrixQuery, returns={200: resources.CharterMatrix},
            errors=(401, 403, 404, 422))  # fmt: skip
 def charter_matrix_json(args: MatrixQuery):
-    if args.joint_meeting:
-        charter = db.session.scalar(select(Charter).where(Charter.code == args.joint_meeting))
-    else:
-        charter = current_charter()
-    if charter is None:
-        raise NotFound(_("There is no such page or record."))
+    charter = joint_meeting_asked(args.joint_meeting)
     if not may_read(current_user, charter):
         raise Forbidden(_("Your role or unit may not do this."))
     matrix = charter_matrix(charter)

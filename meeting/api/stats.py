@@ -11,16 +11,13 @@ from typing import Annotated
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from meeting.api import bp
 from meeting.api.contract import operation
-from meeting.charter.models import Charter
 from meeting.contract import resources
 from meeting.contract.types import text
-from meeting.errors import Forbidden, NotFound
-from meeting.extensions import db
-from meeting.scope import current_charter
+from meeting.errors import Forbidden
+from meeting.scope import joint_meeting_asked
 from meeting.tasks.deadlines import county_today
 from meeting.workbench.figures import stats as figures_of
 
@@ -46,12 +43,7 @@ class StatsQuery(BaseModel):
     errors=(401, 403, 404, 422),
 )
 def stats(args: StatsQuery):
-    if args.joint_meeting:
-        charter = db.session.scalar(select(Charter).where(Charter.code == args.joint_meeting))
-    else:
-        charter = current_charter()
-    if charter is None:
-        raise NotFound(_("There is no such page or record."))
+    charter = joint_meeting_asked(args.joint_meeting)
     if current_user.seat_in(charter.id) is None:
         raise Forbidden(_("Your role or unit may not do this."))
     current_user.acting_in(charter.id)

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from meeting.accounts.models import User
 from meeting.charter.models import Charter
@@ -41,7 +42,10 @@ def figures(charter: Charter, start: date, end: date, today: date) -> dict:
         .group_by(Item.state)
     ).all()
     shown = select(Task).where(Task.charter_id == charter.id, Task.assigned_at < day_end_utc(end))
-    tasks = db.session.scalars(shown).all()
+    # The overdue list names each task's item and lead unit: loaded with the tasks, not per row.
+    tasks = db.session.scalars(
+        shown.options(selectinload(Task.item), selectinload(Task.lead_unit))
+    ).all()
     # 二(三), 三(三): reports missed per task, from every report of these tasks in one query.
     reports = report_times(charter.id, shown.with_only_columns(Task.id))
     missed = {t.id: missed_reports(t, today, reports.get(t.id, [])) for t in tasks}
