@@ -142,11 +142,14 @@ def init_app(app: Flask) -> None:
         }
 
     app.add_template_filter(timeutil.display, "localtime")
+    from meeting.history import actor_label, event_label
     from meeting.meetings.minutes import can_read_minutes, minutes_document_number
     from meeting.meetings.models import display_name
     from meeting.scope import current_charter, several_joint_meetings, short_name_of, switchable
 
     app.jinja_env.globals.update(
+        history_actor=actor_label,  # a history row's person and role, or the system
+        history_event=event_label,  # a history row's event in the reader's language
         switchable=switchable,
         several_joint_meetings=several_joint_meetings,
         short_name_of=short_name_of,

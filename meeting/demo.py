@@ -20,6 +20,7 @@ from meeting.meetings.models import AgendaEntry, Meeting
 from meeting.notifications.models import Notification
 from meeting.tasks.models import Task
 from meeting.tasks.rhythm import default_rhythm, rhythm_columns
+from meeting.tasks.titles import title_from
 from meeting.timeutil import local, utcnow
 from workflows.roles import LIAISON, OFFICE
 
@@ -182,6 +183,7 @@ def _tasks(charter, rng, ids, rows, office, counts) -> None:
         assigned = row["updated_at"] - timedelta(days=2)
         deadline = today + timedelta(days=rng.randint(-60, 120))  # some overdue, some near
         tasks.append({"charter_id": charter.id, "item_id": item_id, "lead_unit_id": row["unit_id"],
+                      "title": title_from(f"落实议定事项:{row['title']}"),
                       "description": f"落实议定事项:{row['title']}", "deadline": deadline,
                       "original_deadline": deadline, "working_days": None,
                       "state": "done" if done else "in_progress", "version": 4 if done else 2,
@@ -213,6 +215,7 @@ def _tasks(charter, rng, ids, rows, office, counts) -> None:
 def _notifications(charter, rng, ids, rows, office, counts) -> None:
     notes = [{"charter_id": charter.id, "user_id": office.id, "kind": "item_submit",
               "title": f"提交:{row['title']}"[:200], "body": "", "link": f"/items/{item_id}",
+              "params": {"item_id": item_id, "item": row["title"], "event": "submit"},
               "created_at": row["submitted_at"],
               "read_at": row["submitted_at"] if rng.random() < 0.8 else None}
              for item_id, row in zip(ids, rows, strict=True)

@@ -1,13 +1,17 @@
-"""The audit trail: one row per change of any workflow subject (item, meeting, task)."""
+"""The audit trail: one row per change of any workflow subject (item, meeting, task), and how a
+row reads on a page: who (a person's name, or the system), in which role, did what (the
+workflow's label in the reader's language), never account names or raw event names."""
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, ForeignKey, Index, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from meeting.accounts.models import User
 from meeting.extensions import db
 from meeting.timeutil import utcnow
+from workflows.i18n import N_
 
 
 class History(db.Model):
@@ -57,10 +61,57 @@ def record(subject_kind: str, subject_id: int, event: str, from_state: str | Non
 
 
 def history_of(subject_kind: str, subject_id: int) -> list[History]:
+    """SUBJECT's history rows, oldest first, with the people who made them (for their names)."""
     return list(
         db.session.scalars(
             select(History)
             .where(History.subject_kind == subject_kind, History.subject_id == subject_id)
+            .options(selectinload(History.actor))
             .order_by(History.id)
         )
     )
+
+
+# ---- how a row reads ----
+
+# Events that are not a workflow's transitions, by the kind of record they change.
+OTHER_LABELS = {
+    "task": {"assign": N_("Assigned")},
+    "delegation": {"delegate": N_("Delegated"), "revoke": N_("Delegation revoked")},
+    "annual_report": {"draft": N_("Draft generated"), "edit": N_("Edited"),
+                      "issue": N_("Issued")},
+    "bulletin": {"draft": N_("Draft generated"), "publish": N_("Published")},
+}  # fmt: skip
+
+
+def event_label(kind: str, event: str) -> str:
+    """EVENT of a record of KIND in the reader's language, as the record's own page names it;
+    an event nobody labelled reads as a change, never as its code."""
+    from workflows import agenda_item, task
+    from workflows import meeting as meeting_workflow
+
+    workflows = {"item": agenda_item, "task": task, "meeting": meeting_workflow}
+    label = OTHER_LABELS.get(kind, {}).get(event)
+    if kind in workflows:
+        workflow = workflows[kind]
+        known = workflow.EVENTS.get(event)
+        label = known.label if known else getattr(workflow, "RECORD_LABELS", {}).get(event, label)
+    return _(label) if label else _("Changed")
+
+
+def actor_name(actor: User | None, username: str | None = None) -> str:
+    """Who made a change, as a reader knows them: the person's name; a row without a person
+    was written by the system (the scheduler's checks, or loaded data)."""
+    if actor is not None:
+        return actor.name
+    return _("System (automatic)")
+
+
+def actor_label(row: History) -> str:
+    """ "钱办公 · 联席会议办公室": the person's name and the role they acted in; the system alone."""
+    from workflows.roles import ROLES
+
+    name = actor_name(row.actor, row.actor_username)
+    if row.actor is not None and row.role in ROLES:
+        return f"{name} · {_(ROLES[row.role])}"
+    return name

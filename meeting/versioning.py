@@ -25,10 +25,7 @@ def check_version(row, version) -> None:
         raise InvalidInput({"version": _("Must be a whole number.")}) from None
     if version != row.version:
         raise Stale(
-            _(
-                "This has been changed since you loaded it (now version %(v)d); reload it.",
-                v=row.version,
-            ),
+            _("Someone else changed this since you opened it. Reload it and try again."),
             version=row.version,
         )
 

@@ -135,7 +135,7 @@ def let_through(endpoint: str) -> set[str] | None:
 
 
 # Page writes that refuse by redirecting back with a message (a 3xx that changes nothing).
-REDIRECT_REFUSALS = {"tasks.new_bulletin", "reports.create"}
+REDIRECT_REFUSALS = {"tasks.new_bulletin", "reports.create", "notifications.read_all"}
 # Writes whose body names another object (an item to put on an agenda): they are also tried
 # on the caller's own meeting with the other joint meeting's item in the body.
 BODY_REFERENCES = {"api.add_item", "meetings.add_item", "api.decide", "meetings.decide",
@@ -419,6 +419,7 @@ def write_body(endpoint: str, refs: dict, event: str | None, versions: dict,
         "delegations.create": {"delegate": PEOPLE[other.code]["convener"],
                                "meeting_id": other.objects["meetings"][-1]},
         "api.edit": {"title": "x", "version": version},
+        "notifications.read_all": {"joint_meeting": other.code},  # only the caller's own
         "items.edit": {"title": "x", "category": "other", "version": version},
         "api.assign": {"lead_unit": "education-sports", "description": "x",
                        "deadline": "2099-12-31"},

@@ -146,7 +146,10 @@ def test_edit_a_returned_item(app, client, auth):
         f"/items/{item_id}/edit",
         data={"title": "再改", "category": "other", "version": 3},
     )
-    assert stale.status_code == 302  # back to the item, with the reason flashed
+    assert stale.status_code == 409  # refused, the reason said, and what was typed kept
+    page = stale.get_data(as_text=True)
+    assert 'value="再改"' in page
+    assert re.search(r'name="version" type="hidden" value="4"', page)  # saving again: a choice
     assert row(app, item_id) == ("returned", 4)
 
 

@@ -43,6 +43,8 @@ from tests.conftest import PASSWORD, make_app
 BEFORE = "5e55104a11b1"  # the last single-charter revision
 DROPPED = {("users", "role"), ("users", "unit_id")}
 RENAMED = {("reminders", "subject")}
+# Issue 15 (d15b00000002): a responsible unit's progress report is its part, a kind of its own.
+RECLASSIFIED = {("progress_reports", "kind")}
 CHARTERED = ("items", "meetings", "tasks", "bulletins", "delegations", "history", "notifications")
 UNIT_CODES = ("civil-affairs", "education-sports", "public-security")
 LIAISON_TOKEN = "old-api-token-of-the-civil-affairs-liaison"
@@ -397,7 +399,12 @@ def test_upgrade_keeps_every_old_value(upgraded):
     _, before = upgraded
     after = snapshot()
 
-    assert lost(before, after, lambda table, column: (table, column) not in DROPPED | RENAMED) == []
+    kept = DROPPED | RENAMED | RECLASSIFIED
+    assert lost(before, after, lambda table, column: (table, column) not in kept) == []
+    # The old report of education-sports, responsible on a task civil-affairs leads: its part.
+    assert [row["kind"] for row in after["progress_reports"].values()] == ["part"]
+    # Tasks of before titles are named by their description's first line.
+    assert [row["title"] for row in after["tasks"].values()] == ["牵头落实"]
     assert {table: len(rows) for table, rows in after.items() if table in before} == {
         table: len(rows) for table, rows in before.items()
     }

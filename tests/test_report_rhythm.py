@@ -218,7 +218,7 @@ def test_a_missed_fortnightly_report_is_reminded_once_shown_and_counted(app, api
     assert check(app) == 0  # exactly once per missed period
     sent = reminders(app, "liaison-edu")
     assert len(sent) == 1 and sent[0].link == f"/tasks/{task_id}"
-    assert first_due.isoformat() in sent[0].body
+    assert first_due.isoformat() in sent[0].shown_text  # the kind's text names the period
     assert reminders(app, "liaison-civil") == []  # the lead unit's liaisons, not the others
     with app.app_context():
         keys = db.session.scalars(select(Reminder.period).where(Reminder.reason == "report_missed"))
@@ -250,7 +250,7 @@ def test_a_missed_fortnightly_report_is_reminded_once_shown_and_counted(app, api
     # Another fortnight later, the next period is missed too: one more reminder, naming both.
     assert check(app, utcnow() + timedelta(days=14)) == 1
     latest = reminders(app, "liaison-edu")[-1]
-    assert next_report.isoformat() in latest.body
+    assert next_report.isoformat() in latest.shown_text
     with app.app_context():
         keys = db.session.scalars(select(Reminder.period).where(Reminder.reason == "report_missed")
                                   .order_by(Reminder.id))  # fmt: skip
@@ -370,7 +370,7 @@ def test_the_office_changes_the_rhythm_with_history_and_missed_reports_stay_coun
 def test_the_pages_set_and_change_the_rhythm(app, client, auth):
     item_id = make_item(app, "adopted")
     auth.login("office")
-    form = {"lead_unit": "education-sports", "description": "摸底排查", "deadline_kind": "date",
+    form = {"lead_unit": "education-sports", "title": "摸底排查", "description": "摸底排查", "deadline_kind": "date",
             "deadline": "2099-01-01"}  # fmt: skip
     page = client.get(f"/items/{item_id}/tasks/new").get_data(as_text=True)
     assert 'name="rhythm_kind"' in page and 'name="rhythm_days"' in page

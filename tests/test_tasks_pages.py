@@ -21,12 +21,13 @@ def test_assign_a_task_from_the_item_page(app, client, auth):
     assert "/tasks/new" in client.get(f"/items/{item_id}").get_data(as_text=True)
     response = client.post(f"/items/{item_id}/tasks/new", data={
         "lead_unit": "education-sports", "responsible_units": ["finance", "civil-affairs"],
-        "deadline_kind": "date", "deadline": "2099-06-30", "description": "建设心理辅导站"})  # fmt: skip
+        "title": "心理辅导站", "deadline": "2099-06-30", "description": "建设心理辅导站"})  # fmt: skip
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "县教育和体育局" in page and "2099-06-30" in page and "县财政局" in page
+    assert "心理辅导站" in page
     assert item_row(app, item_id)[0] == "implementing"
-    bad = client.post(f"/items/{item_id}/tasks/new", data={"lead_unit": "education-sports", "deadline_kind": "date",
+    bad = client.post(f"/items/{item_id}/tasks/new", data={"lead_unit": "education-sports", "title": "x",
                                                           "deadline": "", "description": ""})  # fmt: skip
     assert bad.status_code == 422
 

@@ -77,9 +77,10 @@ def test_who_plans(kind, role, delegated, expected):
     [
         ("office", "planned", {"edit_agenda"}),
         ("office", "convened", {"edit_agenda", "record_attendance"}),
-        ("office", "in_session", {"record_attendance", "record_decisions"}),
-        ("office", "held", {"record_attendance", "edit_minutes"}),
-        ("office", "minutes_published", set()),
+        ("office", "in_session", {"record_attendance", "record_decisions", "correct_decisions"}),
+        ("office", "held", {"record_attendance", "edit_minutes", "correct_decisions"}),
+        ("office", "minutes_signed", {"correct_decisions"}),  # 更正 until published
+        ("office", "minutes_published", {"remind_receipts"}),  # 催签
         ("general_convener", "in_session", set()),
     ],
 )
@@ -246,3 +247,52 @@ def test_a_reminder_day_of_29_february_falls_on_the_28th_in_other_years():
 
 def test_nobody_convenes_an_unknown_kind():
     assert not workflow.may_convene("committee", "general_convener", True, RULES)
+
+
+RULES_FUGU = {"conveners": ["general_convener"], "delegable_to": ["convener"]}
+
+
+@pytest.mark.parametrize(
+    ("kind", "state", "step", "roles", "delegated"),
+    [
+        ("plenary", "planned", "convene", ("general_convener",), ("convener",)),
+        ("liaison", "planned", "convene", ("office",), ()),
+        ("plenary", "held", "sign_minutes", ("general_convener", "convener"), ()),
+        ("plenary", "minutes_published", "acknowledge", ("liaison",), ()),
+    ],
+)
+def test_each_state_names_its_next_step_and_who_takes_it(kind, state, step, roles, delegated):
+    (found,) = workflow.next_steps(kind, state, RULES_FUGU)
+    assert (found.name, found.roles, found.delegated_roles) == (step, roles, delegated)
+
+
+def test_a_cancelled_meeting_waits_for_nothing_and_corrections_fire_nothing_by_hand():
+    assert workflow.next_steps("plenary", "cancelled", RULES_FUGU) == []
+    assert "reopen_minutes" not in workflow.available_events(
+        "plenary", "minutes_signed", "office", False, RULES_FUGU
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "item_state", "tasks", "refused"),
+    [
+        ("adopt", "reject", "adopted", False, False),
+        ("defer", "adopt", "deferred", False, False),
+        ("adopt", "adopt", "adopted", False, True),  # the same decision
+        ("adopt", "reject", "adopted", True, True),  # tasks were assigned
+        ("adopt", "reject", "implementing", False, True),  # the item moved on
+        ("defer", "adopt", "scheduled", False, True),  # on another agenda since
+        (None, "adopt", "scheduled", False, True),  # nothing to correct
+    ],
+)
+def test_what_a_correction_may_undo(old, new, item_state, tasks, refused):
+    refusal = workflow.correction_refusal("plenary", old, new, item_state, tasks)
+    assert (refusal is not None) is refused
+
+
+def test_units_are_reminded_once_a_county_day():
+    from datetime import date
+
+    assert workflow.may_remind(None, date(2026, 12, 1))
+    assert workflow.may_remind(date(2026, 11, 30), date(2026, 12, 1))
+    assert not workflow.may_remind(date(2026, 12, 1), date(2026, 12, 1))

@@ -179,3 +179,20 @@ def test_overdue_levels_are_the_bands_past_the_deadline():
 def test_who_sees_a_task(role, unit_id, expected):
     assert workflow.liaison_sees(role, unit_id, {1, 2}) is expected
     assert workflow.scoped_to_unit(role) is (role == "liaison")
+
+
+# Issue 15: a responsible unit's progress report is its part; the lead unit's is for the whole.
+
+
+def test_a_progress_report_is_the_whole_tasks_or_a_part():
+    assert workflow.report_kind(is_lead=True) == "progress"
+    assert workflow.report_kind(is_lead=False) == "part"
+    assert set(workflow.REPORT_KINDS) == {"progress", "part", "completion"}
+    assert workflow.event_label("report_progress", True) == workflow.EVENTS["report_progress"].label
+    assert workflow.event_label("report_progress", False) == workflow.PART_LABEL
+    assert workflow.event_label("accept", False) == workflow.EVENTS["accept"].label
+
+
+def test_the_office_may_grant_another_date_than_asked():
+    grant = workflow.EVENTS["grant_extension"]
+    assert grant.carries == () and grant.optional == ("new_deadline",)

@@ -28,6 +28,9 @@ STATES = {
     "closed": N_("Closed"),
 }
 FINAL_STATES = frozenset({"rejected", "declined", "withdrawn", "closed"})
+# The only ways out of a final state: a meeting's decision corrected before its minutes are
+# published (更正) brings the item back to wait for the corrected decision.
+CORRECTIONS = frozenset({"reopen_decision", "reopen_review"})
 
 # Who fires an event: people on a page or the API, a meeting being recorded, or the system.
 BY_USER, BY_MEETING, BY_SYSTEM = "user", "meeting", "system"
@@ -127,6 +130,16 @@ EVENTS = {
         Event("defer", N_("Defer"), ("scheduled",), "deferred", frozenset({OFFICE}),
               carries=("reason",), optional=("meeting_id",), via=BY_MEETING,
               clears=("meeting_id",)),  # a deferred item waits for a later meeting
+        # 更正: the office corrects a meeting's decision until the minutes are published; the
+        # item goes back to wait for the corrected decision, which is then fired as any
+        # decision is (meeting.meetings.corrections; workflows.meeting.correction_refusal).
+        Event("reopen_decision", N_("Decision reopened for correction"),
+              ("adopted", "rejected", "deferred"), "scheduled", frozenset({OFFICE}),
+              carries=("meeting_id", "reason"), via=BY_MEETING,
+              sets={"meeting_id": "meeting_id"}, clears=("resolution",)),
+        Event("reopen_review", N_("Preliminary opinion reopened for correction"),
+              ("reviewed", "returned", "declined"), "submitted", frozenset({OFFICE}),
+              carries=("meeting_id", "reason"), via=BY_MEETING, clears=("opinion",)),
         Event("start_implementation", N_("Start implementation"), ("adopted",), "implementing",
               frozenset(), via=BY_SYSTEM),
         Event("close", N_("Close"), ("implementing",), "closed", frozenset(), via=BY_SYSTEM),
@@ -234,3 +247,44 @@ def available_events(state: str, role: str, actor_unit: str | None, item_unit: s
 def editable(state: str) -> bool:
     """Whether the proposer may still change the item's text and attachments."""
     return state in ("draft", "returned")
+
+
+# ---- whom an item waits for ----
+
+# What makes an automatic event fire, as the item's page tells a reader waiting for it.
+AUTOMATIC_WHEN = {
+    "start_implementation": N_("The office assigns its first task."),
+    "close": N_("Every task of the item is done."),
+}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Who moves an item on from its state: ROLES (none: the system, on its own), the way they
+    record it (by hand, or through a meeting) and the EVENTS they may fire."""
+
+    roles: tuple[str, ...]
+    via: str
+    events: tuple[str, ...]
+
+
+def turns(state: str, rules: dict, source: str = UNIT_SOURCE) -> list[Turn]:
+    """Whom an item in STATE waits for, read from the transition table: each group of roles
+    that can move it on, with its events. The author giving up (withdraw), the office's
+    corrections and events that change no state (a late admission) are not what the item
+    waits for, so they are left out."""
+    grouped: dict[tuple, list[str]] = {}
+    for name in events_from(state):
+        event = EVENTS[name]
+        if name in CORRECTIONS or event.dest is None:
+            continue
+        if event.roles == AUTHOR and event.dest in FINAL_STATES:
+            continue
+        if event.roles == AUTHOR:
+            roles = (SOURCES[source].author,)
+        elif event.roles == APPROVERS:
+            roles = tuple(rules.get(APPROVERS, ()))
+        else:
+            roles = tuple(sorted(event.roles))
+        grouped.setdefault((roles, event.via), []).append(name)
+    return [Turn(roles, via, tuple(names)) for (roles, via), names in grouped.items()]

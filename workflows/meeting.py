@@ -3,6 +3,7 @@
     planned ──convene──▶ convened ──open──▶ in_session ──close_session──▶ held
     held ──sign_minutes──▶ minutes_signed ──publish_minutes──▶ minutes_published
     planned, convened ──cancel──▶ cancelled
+    minutes_signed ──reopen_minutes──▶ held   (only when a decision is corrected, 更正)
 
 Minutes are signed off 签发 by a convener before the office publishes them (the office drafts,
 a leader signs: GB/T 9704's 签发人, and no office publishes a meeting's decisions alone).
@@ -15,10 +16,10 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from workflows import machine
+from workflows import agenda_item, machine
 from workflows.i18n import N_
 from workflows.machine import Transition, build_machine
-from workflows.roles import CONVENER, GENERAL_CONVENER, LIAISON, OFFICE
+from workflows.roles import CONVENER, GENERAL_CONVENER, LIAISON, OFFICE, ROLES
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,10 @@ EVENTS = {
               "minutes_published", irreversible=True),
         Event("cancel", N_("Cancel the meeting"), ("planned", "convened"), "cancelled",
               carries=("reason",), irreversible=True),
+        # A decision corrected after the sign-off changes what was signed: the minutes go back
+        # to the signers. Fired by the correction only (CORRECTION_FIRED), never by hand.
+        Event("reopen_minutes", N_("Sign-off withdrawn for a correction"), ("minutes_signed",),
+              "held", carries=("reason",)),
     ]
 }  # fmt: skip
 
@@ -133,7 +138,11 @@ RECORD_LABELS = {
     "acknowledge": N_("Minutes signed for"),
     "reply": N_("Replied to the notice"),
     "admit_late": N_("Item admitted past the agenda cut-off"),
+    "correct": N_("Decision corrected"),
+    "remind_receipts": N_("Units reminded to sign for the minutes"),
 }
+# Events only a correction fires (更正), as a consequence; no one fires them by hand.
+CORRECTION_FIRED = frozenset({"reopen_minutes"})
 
 FIELD_LABELS = {
     "kind": N_("Kind"),
@@ -143,6 +152,8 @@ FIELD_LABELS = {
     "location": N_("Location"),
     "requested_by": N_("Requested by"),
     "reason": N_("Reason"),
+    "correction_reason": N_("Why it is corrected"),
+    "units": N_("Units"),
 }
 
 ATTENDANCE = {
@@ -165,6 +176,10 @@ OFFICE_RECORDS = {
     "record_attendance": ("convened", "in_session", "held"),
     "record_decisions": ("in_session",),
     "edit_minutes": ("held",),
+    # 更正: a decision is corrected, with a reason, until the minutes are published.
+    "correct_decisions": ("in_session", "held", "minutes_signed"),
+    # 催签: units that have not signed for the published minutes are reminded.
+    "remind_receipts": ("minutes_published",),
 }
 
 
@@ -234,6 +249,8 @@ def may_follow_receipts(role: str) -> bool:
 
 def may_fire(event: str, kind: str, state: str, role: str, delegated: bool, rules: dict) -> bool:
     """Whether a user of ROLE may fire EVENT on a meeting of KIND in STATE."""
+    if event in CORRECTION_FIRED:
+        return False
     if event == "convene":
         return may_convene(kind, role, delegated, rules)
     if event == "cancel":
@@ -332,3 +349,88 @@ def past_cutoff(kind_code: str, approved_on: date | None, starts_on: date, rules
     return kind(kind_code).agenda_cutoff and approved_too_late(
         approved_on, starts_on, agenda_cutoff_days(rules)
     )
+
+
+# What a meeting in each state waits for besides its events: published minutes wait for the
+# member units to sign for them (签收), which their liaisons do.
+STATE_WAITS = {"minutes_published": ("acknowledge", (LIAISON,))}
+STEP_LABELS = {"acknowledge": N_("Sign for the minutes (签收)")}
+
+
+@dataclass(frozen=True)
+class Step:
+    """The next step of a meeting: what is done, who does it, and who may under a delegation."""
+
+    name: str
+    label: str
+    roles: tuple[str, ...]
+    delegated_roles: tuple[str, ...] = ()
+
+
+def next_steps(kind_code: str, state: str, rules: dict) -> list[Step]:
+    """The steps that move a meeting of KIND_CODE in STATE forward, each with the roles that
+    take it: the pages' signposts ask this rather than naming roles themselves."""
+    steps = []
+    for name in events_from(state):
+        event = EVENTS[name]
+        if name == "cancel" or name in CORRECTION_FIRED:
+            continue  # not a step forward
+        roles = tuple(r for r in ROLES if may_fire(name, kind_code, state, r, False, rules))
+        by_delegation = tuple(
+            r for r in ROLES
+            if r not in roles and may_fire(name, kind_code, state, r, True, rules)
+        )  # fmt: skip
+        steps.append(Step(name, event.label, roles, by_delegation))
+    if state in STATE_WAITS:
+        name, roles = STATE_WAITS[state]
+        steps.append(Step(name, STEP_LABELS[name], roles))
+    return steps
+
+
+def awaiting_convening(kind_code: str, state: str, role: str, delegated: bool, rules: dict) -> bool:
+    """Whether a meeting of KIND_CODE in STATE waits for a user of ROLE to convene it."""
+    return state in EVENTS["convene"].sources and may_convene(kind_code, role, delegated, rules)
+
+
+def decided_state(decision: str) -> str:
+    """The item state a meeting's DECISION leaves an item in."""
+    return agenda_item.EVENTS[decision].dest
+
+
+# The item event that brings an item back to wait for a corrected decision, by the state the
+# kind's agenda entries wait in (scheduled at a plenary or ad-hoc meeting, submitted at a
+# liaison meeting).
+REOPENING = {"scheduled": "reopen_decision", "submitted": "reopen_review"}
+
+
+def reopening_event(kind_code: str) -> str:
+    """The agenda-item event that reopens a decision of a meeting of KIND_CODE (更正)."""
+    return REOPENING[kind(kind_code).awaiting_state]
+
+
+def correction_refusal(kind_code: str, old: str | None, new: str, item_state: str,
+                       has_tasks: bool) -> str | None:  # fmt: skip
+    """Why a decision OLD on an item now in ITEM_STATE cannot be corrected to NEW (an English
+    msgid), or None when it can.
+
+    A correction undoes the decision and fires the new one, so what followed the decision must
+    not have happened yet: the item still sits where the decision left it, and no task was
+    assigned from an adopted item (units would be working on something no longer decided).
+    """
+    if old is None:
+        return N_("This item has no decision to correct yet.")
+    if new == old:
+        return N_("The corrected decision must differ from the one recorded.")
+    if has_tasks:
+        return N_("Tasks were already assigned from this decision; it cannot be corrected.")
+    if item_state != decided_state(old) or reopening_event(kind_code) not in (
+        agenda_item.events_from(item_state)
+    ):
+        return N_("The item has moved on since this decision (it is now %(state)s); the "
+                  "decision cannot be corrected.")  # fmt: skip
+    return None
+
+
+def may_remind(last_reminded_on: date | None, today: date) -> bool:
+    """催签: a unit is reminded to sign for minutes at most once a county day."""
+    return last_reminded_on is None or last_reminded_on < today

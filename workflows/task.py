@@ -7,6 +7,9 @@
 The in-place events (progress reports, urging, adjusting units, extensions) are internal
 transitions of the same machine: they are allowed only in the states listed, change no state,
 and are recorded like any other event.
+
+Progress is reported by the lead unit for the whole task and by each responsible unit (配合单位)
+for its own part: the same event, a report of another kind (`report_kind`).
 """
 
 from dataclasses import dataclass
@@ -35,6 +38,7 @@ class Event(Transition):
     who: str
     carries: tuple[str, ...] = ()
     irreversible: bool = False
+    optional: tuple[str, ...] = ()  # fields it may carry
 
 
 EVENTS = {
@@ -58,7 +62,9 @@ EVENTS = {
               carries=("report_rhythm",)),
         Event("request_extension", N_("Request an extension"), OPEN_STATES, None, LEAD,
               carries=("new_deadline", "reason")),
-        Event("grant_extension", N_("Grant the extension"), OPEN_STATES, None, OFFICE_ONLY),
+        # The office may grant another date than the one asked (new_deadline; default: as asked).
+        Event("grant_extension", N_("Grant the extension"), OPEN_STATES, None, OFFICE_ONLY,
+              optional=("new_deadline",)),
         Event("refuse_extension", N_("Refuse the extension"), OPEN_STATES, None, OFFICE_ONLY,
               carries=("reason",)),
     ]
@@ -74,6 +80,28 @@ FIELD_LABELS = {
     "new_deadline": N_("New deadline"),
     "report_rhythm": N_("Reporting rhythm"),
 }
+
+# A progress report is the whole task's when the lead unit makes it, a responsible unit's part
+# otherwise; the completion report is the lead unit's.
+REPORT_KINDS = {
+    "progress": N_("Progress"),
+    "part": N_("A responsible unit's part"),
+    "completion": N_("Completion report"),
+}
+PART_LABEL = N_("Report your unit's part")
+
+
+def report_kind(is_lead: bool) -> str:
+    """The kind of progress report a unit makes: the whole task's (lead) or its part."""
+    return "progress" if is_lead else "part"
+
+
+def event_label(name: str, is_lead: bool) -> str:
+    """EVENTS[NAME]'s label as a user of the lead unit (IS_LEAD) or another sees it."""
+    if name == "report_progress" and not is_lead:
+        return PART_LABEL
+    return EVENTS[name].label
+
 
 WARNINGS = {
     "none": N_("On time"),

@@ -23,6 +23,7 @@ from meeting.meetings.agenda import (
     reorder_agenda,
 )
 from meeting.meetings.calendar import ics_response
+from meeting.meetings.corrections import check_correctable, correct_decision
 from meeting.meetings.delegations import create_delegation, revoke_delegation
 from meeting.meetings.minutes import docx_response
 from meeting.meetings.models import (
@@ -36,7 +37,7 @@ from meeting.meetings.models import (
 from meeting.meetings.notice import notice_response, reply_to_notice
 from meeting.meetings.operations import fire_meeting_event, may_record, plan_meeting
 from meeting.meetings.queries import meetings_query
-from meeting.meetings.receipts import acknowledge_minutes, update_minutes
+from meeting.meetings.receipts import acknowledge_minutes, remind_receipts, update_minutes
 from meeting.meetings.serialize import delegation_json, meeting_json
 from meeting.scope import narrow
 from workflows import meeting as meeting_workflow
@@ -165,6 +166,32 @@ def decide(meeting_id: int, body: dict):
     decision = parse(bodies.Decision, body)
     item = visible_item(decision.item_id)
     record_decision(meeting, item, decision.decision, current_user, body)
+    return meeting_json(meeting, current_user)
+
+
+@bp.post("/meetings/<int:meeting_id>/corrections")
+@operation("Correct the meeting's decision on an agenda item (更正; the office, until the minutes "
+           "are published)", body=bodies.Correction, returns=MEETING, errors=RECORD,
+           rules=(DECIDES, "the new decision differs from the recorded one",
+                  "the item is still where the recorded decision left it, and no task was "
+                  "assigned from it", "signed-off minutes go back to the signers (reopen_minutes)"))  # fmt: skip
+def correct(meeting_id: int, body: dict):
+    meeting = meeting_or_404(meeting_id)
+    check_correctable(meeting, current_user)  # 403, 409 before the body's 422
+    correction = parse(bodies.Correction, body)
+    item = visible_item(correction.item_id)
+    correct_decision(meeting, item, correction.decision, current_user, body)
+    return meeting_json(meeting, current_user)
+
+
+@bp.post("/meetings/<int:meeting_id>/receipt-reminders")
+@operation("Remind units that have not signed for the published minutes (催签; the office, "
+           "once a day per unit)", body=bodies.ReceiptReminder, returns=MEETING, errors=RECORD,
+           rules=("units are units not yet signed; left out, those not reminded today",))  # fmt: skip
+def remind(meeting_id: int, body: dict):
+    meeting = office_may(meeting_id, "remind_receipts")
+    reminder = parse(bodies.ReceiptReminder, body)
+    remind_receipts(meeting, current_user, reminder.units)
     return meeting_json(meeting, current_user)
 
 

@@ -40,4 +40,7 @@ def read(notification_id: int):
 
 
 def notification_json(notification: Notification) -> resources.Notification:
-    return resources.Notification.of(notification)
+    """Said in the caller's language (the catalogue of kinds), whoever sent it."""
+    return resources.Notification.of(
+        notification, title=notification.shown_title, body=notification.shown_text
+    )

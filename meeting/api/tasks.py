@@ -34,7 +34,7 @@ def item_tasks(item_id: int, args: Query):
 @bp.post("/items/<int:item_id>/tasks")
 @operation("Assign a task of an adopted item (the office, 五(四))", body=bodies.TaskAssignment,
            returns={201: resources.Task}, errors=WRITE,
-           rules=("a deadline not in the past, or working_days",
+           rules=("a deadline not in the past, or working_days (exactly one of them)",
                   "report_rhythm's fixed dates later than today"))  # fmt: skip
 def assign(item_id: int, body: dict):
     return task_json(assign_task(visible_item(item_id), current_user, body), current_user), 201

@@ -275,6 +275,27 @@ Decision = TypeAliasType("Decision", Annotated[
 ])  # fmt: skip
 
 
+def _correction_body(decision: str):
+    return create_model(
+        f"Correction{decision.title().replace('_', '')}",
+        __base__=_decision_body(decision),
+        correction_reason=(Note, Field(description="Why the decision is corrected (更正)")),
+    )
+
+
+# 更正: a meeting's decision on one agenda item replaced by another, with the reason.
+Correction = TypeAliasType("Correction", Annotated[
+    Union[tuple(Annotated[_correction_body(d), Tag(f"tag:{d}")] for d in DECISIONS)],  # noqa: UP007
+    Discriminator(_decision_tag, **choice_of("decision", DECISIONS)),
+])  # fmt: skip
+
+
+class ReceiptReminder(Body):
+    """催签: the units to remind (unit codes); left out, every unit not signed nor reminded today."""
+
+    units: Codes | None = None
+
+
 class MeetingPlan(Body):
     joint_meeting: JointMeetingCode | None = None
     kind: Literal[
@@ -395,8 +416,13 @@ class TaskAssignment(Body):
 
     lead_unit: UnitCode
     responsible_units: Codes = []
+    title: text(100) | None = Field(
+        None,
+        description="A short name telling the task apart from its item's other tasks; left "
+        "out: the description's first line",
+    )
     description: LongNote
-    deadline: CountyDate | None = None
+    deadline: CountyDate | None = Field(None, description="Give this or `working_days`, not both")
     working_days: whole(ge=1, le=365) | None = None
     report_rhythm: ReportRhythm | None = Field(
         None,

@@ -61,6 +61,10 @@ class TaskQuery(Query):
     state: Literal[tuple(task.STATES)] | None = None
     warning: Literal[tuple(task.WARNINGS)] | None = None
     overdue: bool = False
+    extension_pending: bool = Field(
+        False, description="Only tasks with an extension request waiting for the office's answer"
+    )
+    open: bool = Field(False, description="Only tasks not yet done")
     due_within: Annotated[int, Field(ge=0, le=3650)] | None = None
     meeting: Annotated[int, Field(ge=1, le=MAX_INT)] | None = None
     year: Annotated[int, Field(ge=2000, le=2999)] | None = None

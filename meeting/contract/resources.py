@@ -221,7 +221,10 @@ class ExtensionRequest(Resource):
 
 
 class Report(Resource):
-    kind: Literal["progress", "completion"]
+    kind: Literal[tuple(task.REPORT_KINDS)] = Field(
+        description="progress: the lead unit's, for the whole task; part: a responsible unit's "
+        "report of its part; completion: the lead unit's completion report"
+    )
     unit: str | None
     author: str
     text: str
@@ -247,6 +250,7 @@ class TaskSummary(Resource):
     joint_meeting: str = Field(description="The code of its joint meeting")
     item_id: int
     item_title: str
+    title: str = Field(description="The task's own short name")
     lead_unit: str
     responsible_units: list[str]
     description: str
@@ -280,8 +284,11 @@ class Notification(Resource):
     id: int
     joint_meeting: str | None = Field(description="The joint meeting it concerns, if one")
     kind: str
-    title: str
-    body: str
+    params: dict | None = Field(
+        description="What the kind's message is said with (ids, names, dates); None on old rows"
+    )
+    title: str = Field(description="In the caller's language")
+    body: str = Field(description="The kind's text, then what people typed (a comment, a reason)")
     link: str
     created_at: Timestamp
     read_at: Timestamp | None

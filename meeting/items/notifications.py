@@ -3,10 +3,9 @@
 A receiver of `meeting.signals.item_event_fired`; it adds notifications and never commits.
 """
 
-from flask_babel import gettext as _
-
 from meeting import signals
 from meeting.items.models import Item
+from meeting.notifications.messages import item_params
 from meeting.notifications.operations import liaisons_of, notify, users_with_roles
 from workflows import agenda_item
 from workflows.roles import OFFICE
@@ -44,20 +43,17 @@ def notify_item_event(item: Item, event: str, fields: dict, rules: dict, **extra
         users += users_with_roles(item.charter_id, OFFICE)
     if APPROVERS in groups:
         users += users_with_roles(item.charter_id, *rules.get(agenda_item.APPROVERS, ()))
-    label = _(agenda_item.EVENTS[event].label)
     note = next(
         (fields[f] for f in ("comment", "reason", "opinion", "resolution") if fields.get(f)), ""
     )
-    notify(users, f"item_{event}", _("%(event)s: %(item)s", event=label, item=item.title), note,
-           f"/items/{item.id}", charter_id=item.charter_id)  # fmt: skip
+    notify(users, f"item_{event}", body=note, link=f"/items/{item.id}", charter_id=item.charter_id,
+           params={**item_params(item), "event": event})  # fmt: skip
 
 
 @signals.item_registered.connect
 def notify_item_registered(item: Item, user, **extra) -> None:
     """Tell the proposed lead unit's liaisons that assigned work was registered for their unit
     to lead (二(四), 三(五)): they follow it as their unit's item."""
-    label = _(agenda_item.SOURCES[item.source].label)
-    notify(liaisons_of([item.unit]), "item_registered",
-           _("%(source)s: %(item)s", source=label, item=item.title),
-           _("Your unit is proposed to lead it. Source: %(document)s", document=item.source_title),
-           f"/items/{item.id}", charter_id=item.charter_id)  # fmt: skip
+    notify(liaisons_of([item.unit]), "item_registered", link=f"/items/{item.id}",
+           charter_id=item.charter_id,
+           params={**item_params(item), "source": item.source, "document": item.source_title})  # fmt: skip

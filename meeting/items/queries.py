@@ -5,8 +5,9 @@ from sqlalchemy import Select, and_, exists, or_, select
 from meeting.accounts.models import User
 from meeting.analytics.sql import json_elements
 from meeting.charter.models import Unit
+from meeting.extensions import db
 from meeting.items.models import Item
-from workflows.agenda_item import SOURCES
+from workflows.agenda_item import SOURCES, UNIT_SOURCE
 from workflows.roles import LIAISON
 
 SORTS = {
@@ -35,10 +36,19 @@ def visible_items(user: User) -> Select:
     return query.where(or_(Item.submitted_at.is_not(None), Item.unit_id.in_(own_units), *authored))
 
 
+# Where items come from, as the pages filter them (the home page's links): a unit's own
+# proposals, or work assigned by the county government or the joint meeting.
+ORIGINS = ("unit", "assigned")
+
+
 def filtered(query: Select, states: list[str], unit: str | None, text: str | None,
-             sort: str, duty: str | None = None) -> Select:  # fmt: skip
+             sort: str, duty: str | None = None, origin: str | None = None) -> Select:  # fmt: skip
     """QUERY narrowed to STATES, the UNIT proposing, TEXT in the title or proposal, items
-    citing the charter duty DUTY (四(九)), and sorted."""
+    citing the charter duty DUTY (四(九)), items of ORIGIN (ORIGINS), and sorted."""
+    if origin == "unit":
+        query = query.where(Item.source == UNIT_SOURCE)
+    elif origin == "assigned":
+        query = query.where(Item.source != UNIT_SOURCE)
     if duty:
         refs = json_elements(Item.duty_refs)
         query = query.where(exists().select_from(refs).where(refs.c.value == duty))
@@ -50,3 +60,22 @@ def filtered(query: Select, states: list[str], unit: str | None, text: str | Non
         pattern = f"%{text}%"
         query = query.where(or_(Item.title.ilike(pattern), Item.proposal.ilike(pattern)))
     return query.order_by(SORTS.get(sort, SORTS["updated"]), Item.id.desc())
+
+
+def why_returned(item: Item):
+    """The history row that returned ITEM for revision (the office's comment, who, when), while
+    it is returned; None otherwise."""
+    from meeting.history import History
+
+    if item.state != "returned":
+        return None
+    return db.session.scalar(
+        select(History)
+        .where(
+            History.subject_kind == "item",
+            History.subject_id == item.id,
+            History.to_state == "returned",
+        )  # fmt: skip
+        .order_by(History.id.desc())
+        .limit(1)
+    )

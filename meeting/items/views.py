@@ -4,14 +4,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from meeting import MAX_ID
 from meeting.accounts.permissions import roles_required, signed_in
 from meeting.charter.models import Charter
 from meeting.charter.rules import rules
 from meeting.diagram import mermaid
-from meeting.errors import InvalidInput, WorkflowError
+from meeting.errors import InvalidInput, Stale, WorkflowError
 from meeting.extensions import db
 from meeting.history import history_of
 from meeting.items.attachments import add_attachment, send_attachment
+from meeting.items.batch import BATCH_EVENTS, chosen_items, fire_batch, text_field
 from meeting.items.forms import AssignedItemForm, ItemForm, RegisterForm
 from meeting.items.models import Item
 from meeting.items.operations import (
@@ -22,9 +24,10 @@ from meeting.items.operations import (
     fire_event,
     update_item,
 )
-from meeting.items.queries import SORTS, filtered, visible_items
+from meeting.items.queries import ORIGINS, SORTS, filtered, visible_items, why_returned
 from meeting.items.serialize import tasks_of
-from meeting.pages import attempt, page_of
+from meeting.items.turns import waiting_for
+from meeting.pages import attempt, describe, page_of
 from meeting.scope import current_charter_id, follow
 from meeting.tasks.operations import can_assign
 from workflows import agenda_item as workflow
@@ -52,7 +55,8 @@ def mine():
 @roles_required(OFFICE)
 def review_queue():
     """The office's queue: submitted items, longest waiting first."""
-    return _list(_("Review queue"), ["submitted"], request.args.get("unit"), "waiting")
+    return _list(_("Review queue"), ["submitted"], request.args.get("unit"), "waiting",
+                 batch=BATCH_EVENTS)  # fmt: skip
 
 
 @bp.get("/approval")
@@ -64,12 +68,53 @@ def approval_queue():
     return _list(_("Approval queue"), ["reviewed"], request.args.get("unit"), "waiting")
 
 
-def _list(heading: str, states: list[str], unit: str | None, default_sort: str = "updated"):
+@bp.post("/review/batch")
+@roles_required(OFFICE)
+def review_batch():
+    """The review queue's batch action: first the chosen items and the action to confirm, with
+    the text it carries; once confirmed, each item through the workflow, and a report of which
+    went through and which were refused, and why."""
+    event = request.form.get("event", "")
+    ids = [n for n in request.form.getlist("item", type=int) if 0 < n <= MAX_ID]
+    items = chosen_items(current_user, ids)
+    versions = {item.id: request.form.get(f"version-{item.id}", "") for item in items}
+    if event not in BATCH_EVENTS or not items:  # refused: the queue again, saying why
+        flash(_("Choose at least one item, and what to do with them."), "warning")
+        return review_queue(), 422
+    if not request.form.get("confirm"):
+        return _batch_page(items, event, versions, {}, 200)
+    text = request.form.get(text_field(event), "")
+    try:
+        outcome = fire_batch(items, event, current_user, text, versions)
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(describe(error.fields), "danger")
+        return _batch_page(items, event, versions, error.fields, 422)
+    label = _(workflow.EVENTS[event].label)
+    if outcome.done:
+        titles = "、".join(item.title for item in outcome.done)
+        flash(_("%(event)s: %(count)d items (%(titles)s).", event=label,
+                count=len(outcome.done), titles=titles), "success")  # fmt: skip
+    for item, reason in outcome.refused:
+        flash(_("Not done for “%(title)s”: %(reason)s", title=item.title, reason=reason),
+              "warning")  # fmt: skip
+    return redirect(url_for("items.review_queue"))
+
+
+def _batch_page(items: list[Item], event: str, versions: dict, errors: dict, status: int):
+    return render_template("items/batch.html", items=items, event=workflow.EVENTS[event],
+                           field=text_field(event), versions=versions, errors=errors), status  # fmt: skip
+
+
+def _list(heading: str, states: list[str], unit: str | None, default_sort: str = "updated",
+          batch: tuple[str, ...] = ()):  # fmt: skip
     states = [s for s in states if s in workflow.STATES]
     sort = request.args.get("sort", default_sort)
     sort = sort if sort in SORTS else default_sort
     query = visible_items(current_user).where(Item.charter_id == current_charter_id())
-    query = filtered(query, states, unit, request.args.get("q"), sort, request.args.get("duty"))
+    origin = request.args.get("origin") if request.args.get("origin") in ORIGINS else None
+    query = filtered(query, states, unit, request.args.get("q"), sort, request.args.get("duty"),
+                     origin)  # fmt: skip
     page = page_of(query, PER_PAGE)
     charter = Charter.current()
     return render_template(
@@ -80,6 +125,8 @@ def _list(heading: str, states: list[str], unit: str | None, default_sort: str =
         unit=unit,
         sort=sort,
         units=charter.active_units if charter else [],
+        batch=[workflow.EVENTS[name] for name in batch],
+        origin=origin,
     )
 
 
@@ -146,13 +193,30 @@ def edit(item_id: int):
             db.session.rollback()
             _form_errors(form, error)
         except WorkflowError as error:
+            # Refused (another edit came first, or the item moved on): the page keeps what was
+            # typed so that nothing is lost, and says why.
             db.session.rollback()
-            flash(error.message, "danger")
-            return redirect(url_for("items.show", item_id=item_id))
+            if error.status == 404:
+                abort(404)
+            message = error.message
+            if isinstance(error, Stale) and workflow.editable(item.state):
+                # Saving again, knowingly, replaces the other edit: the form takes its version.
+                form.version.data = item.version
+                message = _("Someone else changed this item since you opened it. What you typed "
+                            "is kept below: compare it with the item's page, then save again to "
+                            "replace their changes.")  # fmt: skip
+            flash(message, "danger")
+            return _edit_page(item, form, error.status)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("items.show", item_id=item.id))
-    return render_template("items/form.html", form=form, item=item), 422 if form.errors else 200
+    return _edit_page(item, form, 422 if form.errors else 200)
+
+
+def _edit_page(item: Item, form: ItemForm, status: int):
+    """The edit form, with the office's comment when the item was returned for revision."""
+    return render_template("items/form.html", form=form, item=item,
+                           returned=why_returned(item)), status  # fmt: skip
 
 
 @bp.get("/<int:item_id>")
@@ -169,6 +233,8 @@ def show(item_id: int, errors: dict | None = None, status: int = 200):
         can_edit=can_edit(item, current_user),
         tasks=tasks_of(item, current_user),
         can_assign=can_assign(item, current_user),
+        waiting=waiting_for(item, current_user),
+        returned=why_returned(item),
         errors=errors or {},
         entered=request.form,
     ), status

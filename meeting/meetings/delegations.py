@@ -13,7 +13,8 @@ from meeting.contract import bodies, parse
 from meeting.errors import Forbidden, InvalidInput, InvalidTransition
 from meeting.extensions import db
 from meeting.history import record
-from meeting.meetings.models import Delegation, Meeting
+from meeting.meetings.models import Delegation, Meeting, display_name
+from meeting.notifications.operations import notify
 from meeting.scope import current_charter_id
 from meeting.timeutil import utcnow
 from workflows.meeting import delegable
@@ -95,6 +96,10 @@ def create_delegation(user: User, data: dict) -> Delegation:
         "delegation", delegation.id, "delegate", None, "active", user,
         delegation_fields(delegation), charter_id=charter_id,
     )  # fmt: skip
+    notify([delegate], "delegation_given",
+           _("Delegated to you: convening %(covers)s", covers=covers(delegation)),
+           _("%(name)s delegated convening to you (五(一)).", name=user.name),
+           link_of(delegation), charter_id=charter_id)  # fmt: skip
     return delegation
 
 
@@ -112,7 +117,26 @@ def revoke_delegation(delegation: Delegation, user: User) -> Delegation:
     forget_delegations()
     record("delegation", delegation.id, "revoke", "active", "revoked", user, {},
            charter_id=delegation.charter_id)  # fmt: skip
+    notify([delegation.delegate], "delegation_revoked",
+           _("Delegation revoked: convening %(covers)s", covers=covers(delegation)),
+           _("%(name)s revoked the delegation; you no longer convene under it.", name=user.name),
+           link_of(delegation), charter_id=delegation.charter_id)  # fmt: skip
     return delegation
+
+
+def covers(delegation: Delegation) -> str:
+    """What DELEGATION covers, in words: a meeting's name, or its period."""
+    if delegation.meeting is not None:
+        return display_name(delegation.meeting)
+    return _("meetings from %(start)s to %(end)s", start=delegation.starts_on.isoformat(),
+             end=delegation.ends_on.isoformat())  # fmt: skip
+
+
+def link_of(delegation: Delegation) -> str:
+    """Where the delegate acts on DELEGATION: the meeting, or the meetings waiting to be convened."""
+    if delegation.meeting_id:
+        return f"/meetings/{delegation.meeting_id}"
+    return "/meetings/?awaiting=convene"
 
 
 def delegation_fields(delegation: Delegation) -> dict:

@@ -90,14 +90,29 @@ def draft_text(meeting: Meeting) -> str:
             lines.append(f"{chinese_number(number)}、关于《{item.title}》({item.unit.name}提出)")
             if asked := minutes_line(opinions.get(item.id, [])):
                 lines.append(asked)  # 征求意见:县财政局同意,……县司法局未反馈。
-            if entry.decision is None:
-                lines.append("会议未作决定。")
-            else:
-                phrase = DECISION_PHRASES.get(entry.decision) or (
-                    f"会议决定:{_(agenda_item.EVENTS[entry.decision].label)}。"
-                )
-                lines.append(f"{phrase}{entry.decision_text or ''}".rstrip())
+            lines.append(decision_sentence(entry.decision, entry.decision_text))
         return chinese_text("\n".join(lines))
+
+
+def decision_sentence(decision: str | None, text: str | None) -> str:
+    """How the minutes state one DECISION with its TEXT: 「会议议定:……」."""
+    if decision is None:
+        return "会议未作决定。"
+    with force_locale("zh_Hans"):
+        phrase = DECISION_PHRASES.get(decision) or (
+            f"会议决定:{_(agenda_item.EVENTS[decision].label)}。"
+        )
+    return chinese_text(f"{phrase}{text or ''}".rstrip())
+
+
+def replace_decision(minutes: str, title: str, old: str, new: str) -> str | None:
+    """MINUTES with the sentence OLD under the heading of the item TITLE replaced by NEW (a
+    corrected decision, 更正); None when the office's editing left no such sentence."""
+    heading = minutes.find(chinese_text(f"关于《{title}》"))
+    at = minutes.find(old, heading) if heading >= 0 else -1
+    if at < 0:
+        return None
+    return minutes[:at] + new + minutes[at + len(old) :]
 
 
 def convener_clause(meeting: Meeting) -> str:

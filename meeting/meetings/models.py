@@ -163,6 +163,7 @@ class MinutesReceipt(db.Model):
     delivered_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reminded_at: Mapped[datetime | None]  # 催签: the last reminder to sign (once a day at most)
 
     meeting: Mapped[Meeting] = relationship(back_populates="receipts")
     unit: Mapped[Unit] = relationship()

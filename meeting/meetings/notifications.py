@@ -3,12 +3,11 @@
 Receivers of `meeting.signals`; they add notifications to the session and never commit.
 """
 
-from flask_babel import gettext as _
-
 from meeting import signals
 from meeting.accounts.models import User
 from meeting.meetings.minutes import decision_line
-from meeting.meetings.models import Meeting, display_name
+from meeting.meetings.models import Meeting
+from meeting.notifications.messages import meeting_params
 from meeting.notifications.operations import (
     all_unit_liaisons,
     liaisons_of,
@@ -32,15 +31,9 @@ def notify_convened(meeting: Meeting, user: User, **extra) -> None:
     notify(
         everyone(meeting),
         "meeting_convened",
-        _("Notice: %(name)s", name=display_name(meeting)),
-        _(
-            "%(title)s, %(when)s, %(where)s.",
-            title=meeting.title,
-            when=when,
-            where=meeting.location,
-        ),
-        f"/meetings/{meeting.id}",
+        link=f"/meetings/{meeting.id}",
         charter_id=meeting.charter_id,
+        params={**meeting_params(meeting), "when": when, "where": meeting.location},
     )
 
 
@@ -53,29 +46,28 @@ def notify_cancelled(meeting: Meeting, user: User, reason: str, **extra) -> None
     notify(
         everyone(meeting),
         "meeting_cancelled",
-        _("Cancelled: %(name)s", name=display_name(meeting)),
-        reason,
-        f"/meetings/{meeting.id}",
+        body=reason,
+        link=f"/meetings/{meeting.id}",
         charter_id=meeting.charter_id,
+        params=meeting_params(meeting),
     )
 
 
 @signals.minutes_published.connect
 def notify_minutes_published(meeting: Meeting, user: User, document_number: str, **extra) -> None:
-    """Every unit's liaisons; each proposing unit also gets the decisions on its own items."""
+    """Every unit's liaisons, once each: a proposing unit's notice carries the decisions on
+    its own items as minuted (each decision was told when recorded; a second notification
+    of it, beside this one, was the same news twice)."""
     link = f"/meetings/{meeting.id}"
-    title = _("Minutes published: %(number)s", number=document_number)
-    notify(all_unit_liaisons(meeting.charter_id), "minutes_published", title,
-           display_name(meeting), link, charter_id=meeting.charter_id)  # fmt: skip
-    for unit in {entry.item.unit for entry in meeting.agenda}:
+    params = {**meeting_params(meeting), "number": document_number}
+    liaisons = all_unit_liaisons(meeting.charter_id)
+    proposers = {entry.item.unit for entry in meeting.agenda}
+    for unit in proposers:
         excerpt = "\n".join(
             decision_line(entry) for entry in meeting.agenda if entry.item.unit_id == unit.id
         )
-        notify(
-            liaisons_of([unit]),
-            "minutes_excerpt",
-            _("Decisions on your unit's items"),
-            excerpt,
-            link,
-            charter_id=meeting.charter_id,
-        )
+        notify(liaisons_of([unit]), "minutes_published", body=excerpt, link=link,
+               charter_id=meeting.charter_id, params=params)  # fmt: skip
+    told = {user.id for user in liaisons_of(proposers)}
+    notify([user for user in liaisons if user.id not in told], "minutes_published", link=link,
+           charter_id=meeting.charter_id, params=params)  # fmt: skip

@@ -22,7 +22,8 @@ from meeting.items.operations import fire_event
 from meeting.locks import lock_joint_meeting
 from meeting.meetings.delegations import holds_delegation
 from meeting.meetings.minutes import draft_text, minutes_document_number
-from meeting.meetings.models import Meeting, MinutesReceipt, display_name
+from meeting.meetings.models import Meeting, MinutesReceipt
+from meeting.notifications.messages import meeting_params
 from meeting.notifications.operations import notify, users_with_roles
 from meeting.scope import joint_meeting_for_new
 from meeting.timeutil import local, utcnow
@@ -196,9 +197,8 @@ def _on_sign(meeting: Meeting, user: User, fields: dict) -> None:
     meeting.minutes_signed_by, meeting.minutes_signed_at = user, utcnow()
     fields["minutes_text"] = meeting.minutes_text  # the text as signed, kept in history
     notify(users_with_roles(meeting.charter_id, OFFICE), "minutes_signed",
-           _("Minutes signed off: %(meeting)s", meeting=display_name(meeting)),
-           _("%(name)s signed off the minutes; the office may publish them.", name=user.name),
-           f"/meetings/{meeting.id}", charter_id=meeting.charter_id)  # fmt: skip
+           link=f"/meetings/{meeting.id}", charter_id=meeting.charter_id,
+           params={**meeting_params(meeting), "name": user.name})  # fmt: skip
 
 
 def _on_publish(meeting: Meeting, user: User, fields: dict) -> None:

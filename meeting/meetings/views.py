@@ -2,7 +2,17 @@
 
 import secrets
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -29,6 +39,8 @@ from meeting.meetings.agenda import (
     remove_from_agenda,
 )
 from meeting.meetings.calendar import ics_response
+from meeting.meetings.corrections import REASON as CORRECTION_REASON
+from meeting.meetings.corrections import correct_decision, may_correct
 from meeting.meetings.delegations import holds_delegation
 from meeting.meetings.forms import MeetingForm
 from meeting.meetings.minutes import docx_response
@@ -45,13 +57,25 @@ from meeting.meetings.operations import (
     office_records,
     plan_meeting,
 )
-from meeting.meetings.queries import meetings_query
-from meeting.meetings.receipts import acknowledge_minutes, update_minutes
+from meeting.meetings.queries import (
+    meetings_query,
+    pending_receipt_filter,
+    to_convene_filter,
+    to_reply_filter,
+)
+from meeting.meetings.receipts import (
+    acknowledge_minutes,
+    pending_receipts,
+    remind_receipts,
+    reminded_today,
+    update_minutes,
+)
 from meeting.pages import attempt, form_id, page_of
 from meeting.scope import current_charter_id, enter_scope, follow
 from meeting.timeutil import local, utcnow
 from workflows import meeting as workflow
 from workflows.i18n import N_
+from workflows.roles import ROLES
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 CANDIDATES_PER_PAGE = 20
@@ -61,11 +85,21 @@ MINUTES_LABEL = {"text": N_("Minutes")}  # the one field called text here is the
 @bp.get("/")
 @signed_in
 def index():
-    """Upcoming or past meetings, by kind."""
-    when = request.args.get("when", "upcoming")
+    """Upcoming or past meetings, by kind; or exactly those waiting for the user: minutes their
+    unit has not signed for (?receipt=pending), meetings for them to convene (?awaiting=convene)."""
+    receipt = request.args.get("receipt") if request.args.get("receipt") == "pending" else None
+    awaiting = request.args.get("awaiting")
+    awaiting = awaiting if awaiting in ("convene", "reply") else None
+    state = request.args.get("state") if request.args.get("state") in workflow.STATES else None
+    when = request.args.get("when", "all" if receipt or awaiting or state else "upcoming")
     kind = request.args.get("kind") or None
     here = current_charter_id()
-    query = meetings_query(kind, None, when).where(Meeting.charter_id == here)
+    query = meetings_query(kind, state, when).where(Meeting.charter_id == here)
+    if receipt:
+        query = query.where(pending_receipt_filter(current_user, here))
+    if awaiting:
+        waits = to_reply_filter if awaiting == "reply" else to_convene_filter
+        query = query.where(waits(current_user, here))
     page = page_of(query, 20)
     may_plan = any(
         workflow.may_plan(
@@ -76,7 +110,8 @@ def index():
         )
         for k in workflow.KINDS_REGISTRY
     )
-    return render_template("meetings/list.html", page=page, when=when, kind=kind, may_plan=may_plan)
+    return render_template("meetings/list.html", page=page, when=when, kind=kind, may_plan=may_plan,
+                           receipt=receipt, awaiting=awaiting, state=state)  # fmt: skip
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -125,9 +160,19 @@ def show(meeting_id: int, status: int = 200):
             else None
         )
     conveners = holders_list(meeting.charter_id, *workflow.REQUESTERS)
+    pending = pending_receipts(meeting) if meeting.receipts else []
     return render_template(
         "meetings/show.html",
         meeting=meeting,
+        signposts=_signposts(meeting),
+        undecided=workflow.undecided(
+            meeting.kind, [(e.decision, e.item.state) for e in meeting.agenda]
+        ),
+        may_correct=may_correct(meeting, current_user),
+        decisions=workflow.kind(meeting.kind).decisions,
+        correction_reason=CORRECTION_REASON,
+        pending=pending,
+        reminded_today={r.unit_id for r in pending if reminded_today(r)},
         search=search,
         events=[workflow.EVENTS[e] for e in available_events(meeting, current_user)],
         eligible=eligible,
@@ -152,9 +197,13 @@ def session_view(meeting_id: int, status: int = 200):
     """The in-session view the office puts on the projector to record decisions quickly."""
     meeting = _meeting_or_404(meeting_id)
     attendance = {row.unit_id: row for row in meeting.attendance}
+    # A refused attendance save comes back with everything the office chose, for every unit.
+    refused_attendance = request.method == "POST" and request.endpoint == "meetings.attendance"
     return render_template(
         "meetings/session.html",
         meeting=meeting,
+        typed=request.form if refused_attendance else None,
+        refused=g.get("refused_fields", {}) if refused_attendance else {},
         units=meeting.charter.active_units,
         attendance=attendance,
         decisions=workflow.kind(meeting.kind).decisions,
@@ -246,6 +295,33 @@ def decide(meeting_id: int):
                 _("Decision recorded."), view=session_view)  # fmt: skip
 
 
+@bp.post("/<int:meeting_id>/corrections")
+@signed_in
+def correct(meeting_id: int):
+    """更正: the office corrects a recorded decision, with a reason (confirmed on the page)."""
+    meeting = _meeting_or_404(meeting_id)
+    item = db.session.get(Item, form_id("item_id")) or abort(404)
+    data = _form_data()
+    return _act(meeting, lambda: correct_decision(meeting, item, data.get("decision"), current_user,
+                                                  data),
+                _("Decision corrected."))  # fmt: skip
+
+
+@bp.post("/<int:meeting_id>/receipt-reminders")
+@signed_in
+def remind(meeting_id: int):
+    """催签: the office reminds the chosen units to sign for the published minutes."""
+    meeting = _meeting_or_404(meeting_id)
+    codes = request.form.getlist("units")
+    reminded = []
+    refusal = attempt(lambda: reminded.extend(remind_receipts(meeting, current_user, codes)))
+    if refusal:
+        return show(meeting.id, status=refusal.status)
+    flash(_("Reminded to sign for the minutes: %(units)s.",
+            units="、".join(u.name for u in reminded)), "success")  # fmt: skip
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
 @bp.post("/<int:meeting_id>/minutes")
 @signed_in
 def minutes(meeting_id: int):
@@ -315,10 +391,22 @@ def calendar(token: str) -> Response:
     return ics_response()
 
 
+def _signposts(meeting: Meeting) -> list[tuple]:
+    """(step, who takes it, who may under a delegation) for each next step of MEETING, the
+    roles named as the workflow says (a hand-off always says whom it waits for)."""
+
+    def names(roles) -> str:
+        return "、".join(_(ROLES[role]) for role in roles)
+
+    steps = workflow.next_steps(meeting.kind, meeting.state, rules(meeting.charter_id))
+    return [(step, names(step.roles), names(step.delegated_roles)) for step in steps]
+
+
 def _act(meeting: Meeting, operation, success: str, view=None):
     """Run OPERATION; commit and go back on success, or show the refusal and change nothing."""
     refusal = attempt(operation, labels=MINUTES_LABEL)
     if refusal:
+        g.refused_fields = refusal.fields
         return (view or show)(meeting.id, status=refusal.status)
     flash(success, "success")
     back = request.form.get("back")

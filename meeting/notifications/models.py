@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meeting.accounts.models import User
@@ -18,7 +18,12 @@ class Notification(db.Model):
     charter_id: Mapped[int | None] = mapped_column(ForeignKey("charters.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(40))
+    # What the kind's message (meeting.notifications.messages) is said with: plain data, put
+    # into words in the reader's language. None on rows from before (their title is shown).
+    params: Mapped[dict | None] = mapped_column(JSON)
+    # The title in the default language, as sent: what an unknown kind or an old row shows.
     title: Mapped[str] = mapped_column(String(200))
+    # What people typed (a comment, a reason), said after the kind's own text.
     body: Mapped[str] = mapped_column(Text, default="")
     link: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime]
@@ -31,3 +36,18 @@ class Notification(db.Model):
         from meeting.scope import joint_meeting_code
 
         return joint_meeting_code(self.charter_id)
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language, on one line and cut as the stored one is."""
+        from meeting.notifications.messages import title_of
+        from meeting.notifications.operations import TITLE_LIMIT, one_line
+
+        return one_line(title_of(self.kind, self.params, self.title), TITLE_LIMIT)
+
+    @property
+    def shown_text(self) -> str:
+        """The kind's text, then what people typed, in the reader's language."""
+        from meeting.notifications.messages import text_of
+
+        return "\n".join(part for part in (text_of(self.kind, self.params), self.body) if part)

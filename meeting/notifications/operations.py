@@ -1,13 +1,14 @@
 """Send notifications: rows in the caller's transaction, so they commit with the change."""
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from meeting.accounts.models import Seat, User
 from meeting.accounts.seats import holders_list
 from meeting.charter.models import Unit
 from meeting.extensions import db
 from meeting.notifications.mail import OutboxMail
+from meeting.notifications.messages import in_chinese
 from meeting.notifications.models import Notification
 from meeting.timeutil import utcnow
 from workflows.roles import LIAISON
@@ -23,16 +24,19 @@ def one_line(text: str, limit: int) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def notify(users, kind: str, title: str, body: str = "", link: str = "", *,
-           charter_id: int | None) -> int:  # fmt: skip
+def notify(users, kind: str, title: str | None = None, body: str = "", link: str = "", *,
+           charter_id: int | None, params: dict | None = None) -> int:  # fmt: skip
     """Add one notification per distinct active user, labelled with the joint meeting
     CHARTER_ID it concerns; return how many.
 
-    The title is built from people's text (an item's title after a prefix): it is made one
-    line and cut to fit here, where every notification passes.
+    With PARAMS the catalogue (`messages`) says the title and text of KIND in each reader's
+    language; TITLE, when given, is only what shows should the catalogue not know the kind.
+    BODY is what people typed (a comment, a reason). The stored title (in the default
+    language) is made one line and cut to fit here, where every notification passes.
     """
     now = utcnow()
-    title = one_line(title, TITLE_LIMIT)
+    stored, text = in_chinese(kind, params, title or "")
+    stored = one_line(stored or kind, TITLE_LIMIT)
     seen = set()
     mail = current_app.config["MAIL_ENABLED"]
     for user in users:
@@ -43,17 +47,19 @@ def notify(users, kind: str, title: str, body: str = "", link: str = "", *,
             charter_id=charter_id,
             user=user,
             kind=kind,
-            title=title,
+            params=params,
+            title=stored,
             body=body,
             link=link,
             created_at=now,
         )
         db.session.add(notification)
         if mail and user.email:
-            text = f"{body}\n\n{current_app.config['PUBLIC_URL'].rstrip('/')}{link}".strip()
+            said = "\n".join(part for part in (text, body) if part)
+            url = f"{current_app.config['PUBLIC_URL'].rstrip('/')}{link}"
             db.session.add(OutboxMail(notification=notification, to_address=user.email,
-                                      subject=one_line(f"[联席] {title}", SUBJECT_LIMIT), body=text,
-                                      created_at=now))  # fmt: skip
+                                      subject=one_line(f"[联席] {stored}", SUBJECT_LIMIT),
+                                      body=f"{said}\n\n{url}".strip(), created_at=now))  # fmt: skip
     return len(seen)
 
 
@@ -95,3 +101,16 @@ def unread_count(user: User) -> int:
     return db.session.scalar(
         select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     )
+
+
+def mark_all_read(user: User, charter_id: int | None = None, kind: str | None = None) -> int:
+    """Mark USER's unread notifications read (only those of joint meeting CHARTER_ID and of
+    KIND, when given), in one statement; return how many. Nobody else's are touched."""
+    query = update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    if charter_id is not None:
+        query = query.where(Notification.charter_id == charter_id)
+    if kind is not None:
+        query = query.where(Notification.kind == kind)
+    return db.session.execute(query.values(read_at=utcnow())).rowcount

@@ -21,6 +21,7 @@ from meeting.extensions import db
 from meeting.items.attachments import FOLDER as ATTACHMENTS
 from meeting.items.models import Attachment, Item
 from meeting.items.operations import available_events, can_view, record_change
+from meeting.notifications.messages import item_params
 from meeting.notifications.operations import liaisons_of, notify, users_with_roles
 from meeting.opinions.models import Opinion, OpinionRound
 from meeting.opinions.queries import open_round, rounds_of
@@ -72,10 +73,9 @@ def ask_opinions(item: Item, user: User, data: dict) -> OpinionRound:
         "round": round_.id, "units": [unit.code for unit in units],
         "due_on": given.due_on.isoformat(), "note": round_.note,
     })  # fmt: skip
-    title = _("Your unit's opinion is asked by %(day)s: %(item)s",
-              day=given.due_on.isoformat(), item=item.title)  # fmt: skip
-    notify(liaisons_of(units), "opinion_asked", title, round_.note, f"/items/{item.id}",
-           charter_id=item.charter_id)  # fmt: skip
+    notify(liaisons_of(units), "opinion_asked", body=round_.note, link=f"/items/{item.id}",
+           charter_id=item.charter_id,
+           params={**item_params(item), "day": given.due_on.isoformat()})  # fmt: skip
     return round_
 
 
@@ -147,11 +147,9 @@ def give_opinion(item: Item, user: User, data: dict, upload: FileStorage | None 
         )  # fmt: skip
         fields["file"] = file.name
     record_change(item, "give_opinion", item.state, user, fields)
-    label = _(workflow.ANSWERS[given.answer])
-    title = _("%(unit)s: %(answer)s on %(item)s", unit=user.unit.name, answer=label,
-              item=item.title)  # fmt: skip
-    notify(users_with_roles(item.charter_id, OFFICE), "opinion_given", title, text,
-           f"/items/{item.id}", charter_id=item.charter_id)  # fmt: skip
+    notify(users_with_roles(item.charter_id, OFFICE), "opinion_given", body=text,
+           link=f"/items/{item.id}", charter_id=item.charter_id,
+           params={**item_params(item), "unit": user.unit.name, "answer": given.answer})  # fmt: skip
     if file is not None:
         file.store(ATTACHMENTS)  # last: once the database took the row
     return opinion

@@ -363,8 +363,8 @@ def issue_report(report: AnnualReport, user: User, version=None) -> AnnualReport
     save_change(SUBJECT, report, "issue", "draft", user, {"year": report.year})
     here = report.charter_id
     notify(users_with_roles(here, GENERAL_CONVENER, CONVENER), "annual_report_issued",
-           _("Annual work report %(year)d issued", year=report.year), "",
-           f"/reports/{report.id}", charter_id=here)  # fmt: skip
+           link=f"/reports/{report.id}", charter_id=here,
+           params={"report_id": report.id, "year": report.year})  # fmt: skip
     return report
 
 

@@ -7,7 +7,6 @@ commits. Running one twice, or in two processes at once, sends nothing twice.
 
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import String, cast, exists, literal, select
 from sqlalchemy.exc import IntegrityError
 
@@ -42,31 +41,19 @@ def annual_plenary(now: datetime, charter: Charter) -> int:
     planned = sum(1 for state in states if state != "cancelled")
     convened = sum(1 for state in states if state in meeting_workflow.CONVENED_STATES)
     wanted = meeting_workflow.plenaries_per_year(rules)
-    why = (
-        _("The charter (五(一)) holds a plenary meeting in principle once a year.")
-        if wanted == 1
-        else _("The charter (五(一)) holds %(n)d plenary meetings a year in principle.", n=wanted)
-    )
     people = users_with_roles(charter.id, GENERAL_CONVENER, CONVENER, OFFICE)
     subject = f"plenary:{charter.id}:{year}"
     sent = 0
     if meeting_workflow.plenaries_owed(planned, rules):
         sent += remind_once(
-            (subject, "plan", str(year)), people, "plenary_plan",
-            _("Plan this year's plenary meeting (%(year)d)", year=year), why, "/meetings/new", now,
-            charter.id,
+            (subject, "plan", str(year)), people, "plenary_plan", "", "", "/meetings/new", now,
+            charter.id, {"year": year, "wanted": wanted},
         )  # fmt: skip
     period = meeting_workflow.plenary_reminder_period(today, convened, rules)
     if period is not None:
-        title = (
-            _("No plenary meeting convened yet in %(year)d", year=year)
-            if not convened
-            else _("%(n)d of %(wanted)d plenary meetings convened in %(year)d",
-                   n=convened, wanted=wanted, year=year)
-        )  # fmt: skip
         sent += remind_once(
-            (subject, "not_convened", str(period)), people, "plenary_reminder",
-            title, why, "/meetings/", now, charter.id,
+            (subject, "not_convened", str(period)), people, "plenary_reminder", "", "",
+            "/meetings/", now, charter.id, {"year": year, "wanted": wanted, "convened": convened},
         )  # fmt: skip
     return sent
 
@@ -97,37 +84,43 @@ def task_deadlines(now: datetime, charter: Charter) -> int:
     office, conveners = users_with_roles(here, OFFICE), users_with_roles(here, CONVENER)
     dues = []
     for reason, rows in found.items():
-        for task_id, deadline, description, unit_id, unit_name, title in rows:
+        for task_id, deadline, description, unit_id, unit_name, title, item in rows:
             key = (f"task:{task_id}", reason, deadline.isoformat())
             lead, link = tuple(liaisons.get(unit_id, ())), f"/tasks/{task_id}"
+            params = {"task_id": task_id, "task": title or item, "item": item}
             if reason == "due_soon":
-                left = (deadline - today).days
-                dues.append(Due(key, lead, "task_due_soon",
-                                _("Due in %(n)d days: %(item)s", n=left, item=title),
-                                description, link))  # fmt: skip
+                params["n"] = (deadline - today).days
+                dues.append(Due(key, lead, "task_due_soon", "", description, link, params))
             elif reason == "overdue":
-                dues.append(Due(key, (*lead, *office), "task_overdue",
-                                _("Overdue: %(item)s", item=title), description, link))  # fmt: skip
+                dues.append(Due(key, (*lead, *office), "task_overdue", "", description, link,
+                                params))  # fmt: skip
             else:
-                dues.append(Due(key, tuple(conveners), "task_escalated",
-                                _("Overdue more than %(n)d days: %(item)s",
-                                  n=bands.escalation_days, item=title),
-                                f"{unit_name}:{description}", link))  # fmt: skip
+                params["n"] = bands.escalation_days
+                dues.append(Due(key, tuple(conveners), "task_escalated", "",
+                                f"{unit_name}:{description}", link, params))  # fmt: skip
     return remind_all(dues, now, here)
 
 
 def _tasks_to_remind(here: int, reason: str, latest: date, earliest: date | None, bands,
                      today: date) -> list[tuple]:  # fmt: skip
     """Open tasks of joint meeting HERE with a deadline in [EARLIEST, LATEST] and no reminder
-    REASON sent for that deadline yet: (id, deadline, description, unit id, unit name, item
-    title). The key's period is the deadline's ISO date, as SQL casts a date to text."""
+    REASON sent for that deadline yet: (id, deadline, description, unit id, unit name, task
+    title, item title). The key's period is the deadline's ISO date, as SQL casts a date to text."""
     sent = exists().where(
         Reminder.subject == literal("task:") + cast(Task.id, String),
         Reminder.reason == reason,
         Reminder.period == cast(Task.deadline, String),
     )
     query = (
-        select(Task.id, Task.deadline, Task.description, Task.lead_unit_id, Unit.name, Item.title)
+        select(
+            Task.id,
+            Task.deadline,
+            Task.description,
+            Task.lead_unit_id,
+            Unit.name,
+            Task.title,
+            Item.title,
+        )
         .join(Item, Item.id == Task.item_id)
         .join(Unit, Unit.id == Task.lead_unit_id)
         .where(Task.charter_id == here, Task.state != "done", Task.deadline <= latest, ~sent)
@@ -161,13 +154,12 @@ def waiting_items(now: datetime, charter: Charter) -> int:
     rules, here = charter.rules, charter.id
     waits = (
         ("review_wait", "submitted", Item.submitted_at, rules["review_limit_days"],
-         users_with_roles(here, OFFICE), "review_waiting", _("Waiting for review: %(item)s")),
+         users_with_roles(here, OFFICE), "review_waiting"),
         ("approval_wait", "reviewed", Item.updated_at, rules["approval_limit_days"],
-         users_with_roles(here, *rules["approvers"]), "approval_waiting",
-         _("Waiting for approval: %(item)s")),
+         users_with_roles(here, *rules["approvers"]), "approval_waiting"),
     )  # fmt: skip
     dues = []
-    for reason, state, since, limit, people, kind, title in waits:
+    for reason, state, since, limit, people, kind in waits:
         rows = db.session.execute(
             select(Item.id, Item.title, since, Unit.name)
             .join(Unit, Unit.id == Item.unit_id)
@@ -175,8 +167,8 @@ def waiting_items(now: datetime, charter: Charter) -> int:
                    since <= now - timedelta(days=limit))
             .order_by(Item.id)
         ).tuples()  # fmt: skip
-        dues += [Due((f"item:{item_id}", reason, moment.isoformat()), tuple(people), kind,
-                     title % {"item": item_title}, unit_name, f"/items/{item_id}")
+        dues += [Due((f"item:{item_id}", reason, moment.isoformat()), tuple(people), kind, "",
+                     unit_name, f"/items/{item_id}", {"item_id": item_id, "item": item_title})
                  for item_id, item_title, moment, unit_name in rows]  # fmt: skip
     return remind_all(dues, now, here)
 
@@ -196,13 +188,10 @@ def bulletin_draft(now: datetime, charter: Charter) -> int:
             )
             db.session.flush()
             bulletin = create_bulletin(None, start, end, charter)
-            title = _(
-                "Draft progress bulletin for %(start)s – %(end)s",
-                start=start.isoformat(),
-                end=end.isoformat(),
-            )
-            notify(users_with_roles(charter.id, OFFICE), "bulletin_draft", title, "",
-                   f"/bulletins/{bulletin.id}", charter_id=charter.id)  # fmt: skip
+            notify(users_with_roles(charter.id, OFFICE), "bulletin_draft",
+                   link=f"/bulletins/{bulletin.id}", charter_id=charter.id,
+                   params={"bulletin_id": bulletin.id, "start": start.isoformat(),
+                           "end": end.isoformat()})  # fmt: skip
     except IntegrityError:
         return 0
     return 1

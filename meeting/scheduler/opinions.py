@@ -3,7 +3,6 @@ asked unit that has not answered is reminded, once per unit and round."""
 
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import String, cast, exists, literal, select
 from sqlalchemy.orm import joinedload
 
@@ -11,6 +10,7 @@ from meeting.accounts.models import Seat, User
 from meeting.charter.models import Charter
 from meeting.extensions import db
 from meeting.items.models import Item
+from meeting.notifications.messages import item_params
 from meeting.opinions.models import Opinion, OpinionRound
 from meeting.scheduler.reminders import Due, Reminder, remind_all
 from meeting.tasks.deadlines import county_today
@@ -61,9 +61,8 @@ def opinions_due(now: datetime, charter: Charter) -> int:
         liaisons.setdefault(unit_id, []).append(user)
     dues = [
         Due((f"{SUBJECT}{opinion.id}", REASON, period), tuple(liaisons.get(opinion.unit_id, ())),
-            "opinion_due",
-            _("Your unit's opinion is due today: %(item)s", item=opinion.round.item.title),
-            opinion.round.note, f"/items/{opinion.round.item_id}")
+            "opinion_due", "", opinion.round.note, f"/items/{opinion.round.item_id}",
+            item_params(opinion.round.item))
         for opinion in due
     ]  # fmt: skip
     return remind_all(dues, now, charter.id)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from meeting.extensions import db
+from meeting.notifications.messages import in_chinese
 from meeting.notifications.models import Notification
 from meeting.notifications.operations import TITLE_LIMIT, notify, one_line
 from meeting.timeutil import utcnow
@@ -29,7 +30,7 @@ class Reminder(db.Model):
 
 
 def remind_once(key: tuple[str, str, str], users, kind: str, title: str, body: str, link: str,
-                now: datetime, charter_id: int) -> bool:  # fmt: skip
+                now: datetime, charter_id: int, params: dict | None = None) -> bool:  # fmt: skip
     """Notify USERS unless the reminder KEY was sent before; True when sent now.
 
     The reminder row and its notifications are written in one savepoint: if another process
@@ -40,7 +41,7 @@ def remind_once(key: tuple[str, str, str], users, kind: str, title: str, body: s
         return False
     try:
         with db.session.begin_nested():
-            count = notify(users, kind, title, body, link, charter_id=charter_id)
+            count = notify(users, kind, title, body, link, charter_id=charter_id, params=params)
             db.session.add(Reminder(subject=subject, reason=reason, period=period, sent_at=now,
                                     recipients=count))  # fmt: skip
             db.session.flush()
@@ -71,6 +72,7 @@ class Due:
     title: str
     body: str
     link: str
+    params: dict | None = None  # what the kind's message is said with (notifications.messages)
 
 
 def remind_all(dues: list[Due], now: datetime, charter_id: int) -> int:
@@ -87,7 +89,7 @@ def remind_all(dues: list[Due], now: datetime, charter_id: int) -> int:
             _write(dues, now, charter_id)
     except IntegrityError:
         return sum(remind_once(due.key, due.users, due.kind, due.title, due.body, due.link,
-                               now, charter_id) for due in dues)  # fmt: skip
+                               now, charter_id, due.params) for due in dues)  # fmt: skip
     return len(dues)
 
 
@@ -111,15 +113,17 @@ def _write(dues: list[Due], now: datetime, charter_id: int) -> None:
     if current_app.config["MAIL_ENABLED"]:
         # Mail rows point at their notification: the ORM path writes both.
         counts = [notify(due.users, due.kind, due.title, due.body, due.link,
-                         charter_id=charter_id) for due in dues]  # fmt: skip
+                         charter_id=charter_id, params=due.params) for due in dues]  # fmt: skip
     else:
         rows, counts = [], []
         for due in dues:
             people = {user.id: user for user in due.users if user.active}
             counts.append(len(people))
-            title = one_line(due.title, TITLE_LIMIT)
+            title = one_line(in_chinese(due.kind, due.params, due.title)[0] or due.kind,
+                             TITLE_LIMIT)  # fmt: skip
             rows += [{"charter_id": charter_id, "user_id": user_id, "kind": due.kind,
-                      "title": title, "body": due.body, "link": due.link, "created_at": utcnow()}
+                      "params": due.params, "title": title, "body": due.body, "link": due.link,
+                      "created_at": utcnow()}
                      for user_id in people]  # fmt: skip
         if rows:
             db.session.execute(insert(Notification), rows)

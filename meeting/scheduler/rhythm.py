@@ -15,7 +15,6 @@ tasks there are.
 from collections import defaultdict
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from meeting.accounts.models import Seat, User
@@ -60,21 +59,22 @@ def missed_reports(now: datetime, charter: Charter) -> int:
     dues = []
     for task, title, status in late:
         period = status.missed[-1]
-        body = _(
-            "No progress report for %(start)s – %(due)s (missed in all: %(n)d). Report the "
-            "task's progress.",
-            start=period.start.isoformat(),
-            due=period.due.isoformat(),
-            n=status.missed_count,
-        )
         dues.append(
             Due(
                 key=(f"task:{task.id}", REASON, period.due.isoformat()),
                 users=tuple(liaisons.get(task.lead_unit_id, ())),
                 kind=REASON,
-                title=_("Progress report missed: %(item)s", item=title),
-                body=f"{body}\n{task.description}",
+                title="",
+                body=task.description,
                 link=f"/tasks/{task.id}",
+                params={
+                    "task_id": task.id,
+                    "task": task.title or title,
+                    "item": title,
+                    "start": period.start.isoformat(),
+                    "due": period.due.isoformat(),
+                    "n": status.missed_count,
+                },
             )
         )
     return remind_all(dues, now, charter.id)

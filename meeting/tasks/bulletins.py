@@ -63,7 +63,7 @@ def figures(charter: Charter, start: date, end: date, today: date) -> dict:
             "missed_reports": sum(missed[t.id] for t in mine),
         })  # fmt: skip
     overdue = [
-        {"task": t.id, "title": task_title(t), "item": t.item.title, "unit": t.lead_unit.name,
+        {"task": t.id, "title": t.title, "item": t.item.title, "unit": t.lead_unit.name,
          "deadline": t.deadline.isoformat(), "days": (today - t.deadline).days}
         for t in sorted(tasks, key=lambda t: t.deadline)
         if t.state != "done" and t.deadline < today
@@ -140,8 +140,8 @@ def publish_bulletin(bulletin: Bulletin, user: User) -> Bulletin:
     )
     here = bulletin.charter_id
     notify([*all_unit_liaisons(here), *users_with_roles(here, GENERAL_CONVENER, CONVENER)],
-           "bulletin_published", _("Progress bulletin %(name)s", name=bulletin_name(bulletin)), "",
-           f"/bulletins/{bulletin.id}", charter_id=here)  # fmt: skip
+           "bulletin_published", link=f"/bulletins/{bulletin.id}", charter_id=here,
+           params={"bulletin_id": bulletin.id, "year": bulletin.year, "number": bulletin.number})  # fmt: skip
     return bulletin
 
 
@@ -234,10 +234,3 @@ def _bulletin_document(bulletin: Bulletin) -> bytes:
     document.colophon(charter.rules.get("minutes_cc") or [], issuer,
                       issued if bulletin.published_at else None)  # fmt: skip
     return document.to_bytes()
-
-
-def task_title(task: Task) -> str:
-    """A task's own name, where tasks of one item must be told apart: its description's first
-    line, shortened."""
-    first = (task.description or "").strip().splitlines()[0] if task.description else ""
-    return first if len(first) <= 40 else first[:39] + "…"

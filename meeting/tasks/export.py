@@ -35,7 +35,7 @@ def ledger_row(task: Task, today: date) -> list:
     return [
         task.id,
         task.item.title,
-        task.description,
+        task_content(task),
         task.lead_unit.name,
         "、".join(unit.name for unit in task.responsible_units),
         _(workflow.STATES[task.state]),
@@ -47,6 +47,14 @@ def ledger_row(task: Task, today: date) -> list:
         local(task.completed_at).date() if task.completed_at else None,
         missed_reports(task, today),  # 二(三), 三(三): reports not made in their period
     ]
+
+
+def task_content(task: Task) -> str:
+    """任务内容: the task's title over its description (the description alone when it begins
+    with the title, as for tasks whose title was taken from it)."""
+    if task.description.strip().startswith(task.title.rstrip("…")):
+        return task.description
+    return f"{task.title}\n{task.description}"
 
 
 DATE_COLUMNS = (6, 7, 8, 11)

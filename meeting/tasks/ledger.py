@@ -55,6 +55,10 @@ def ledger_query(filters: "TaskQuery", today: date, rules: dict, viewer: User) -
     if filters.state:
         query = query.where(Task.state == filters.state)
     open_ = Task.state != "done"
+    if filters.open:  # a liaison's "tasks your unit leads, still open"
+        query = query.where(open_)
+    if filters.extension_pending:  # the office's "extension requests to answer"
+        query = query.where(Task.extension_date.is_not(None))
     if filters.overdue:
         query = query.where(open_, Task.deadline < today)
     if filters.warning:

@@ -19,6 +19,7 @@ from meeting.charter.models import Charter, Unit
 from meeting.extensions import db
 from meeting.items.models import Item
 from meeting.scope import InJointMeeting
+from meeting.tasks.titles import TITLE_LENGTH
 from workflows.rhythm import KINDS as RHYTHMS
 from workflows.task import STATES
 
@@ -57,6 +58,8 @@ class Task(InJointMeeting, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
     lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    # What tells the task apart from the other tasks of its item (ledger, notices, bulletins).
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     description: Mapped[str] = mapped_column(Text)
     # The working deadline (moved by granted extensions) and the one first set: reports show both.
     deadline: Mapped[date] = mapped_column(index=True)
@@ -97,10 +100,12 @@ class Task(InJointMeeting, db.Model):
 
 
 class ProgressReport(db.Model):
-    """A dated progress report or completion report, with an optional attachment."""
+    """A dated progress report (the lead unit's, or a responsible unit's part) or completion
+    report, with an optional attachment."""
 
     __tablename__ = "progress_reports"
-    __table_args__ = (CheckConstraint("kind IN ('progress', 'completion')", name="kind"),)
+    # progress: the lead unit's, for the whole task; part: a responsible unit's (workflows.task).
+    __table_args__ = (CheckConstraint("kind IN ('progress', 'part', 'completion')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)

@@ -32,6 +32,7 @@ from meeting.tasks.rhythm import (
     set_rhythm,
     status_of,
 )
+from meeting.tasks.titles import title_from
 from meeting.timeutil import utcnow
 from meeting.uploads import read_upload
 from meeting.versioning import check_version, save_change
@@ -74,8 +75,11 @@ def can_assign(item: Item, user: User) -> bool:
     return workflow.may_assign(user.role, item.state)
 
 
-def assign_task(item: Item, user: User, data: dict) -> Task:
-    """The office assigns a task of an adopted (or implementing) item."""
+def assign_task(item: Item, user: User, data: dict, require_title: bool = False) -> Task:
+    """The office assigns a task of an adopted (or implementing) item.
+
+    Its title is required on the page (REQUIRE_TITLE); API clients of before titles send none
+    and the task takes its description's first line."""
     user.acting_in(item.charter_id)
     if user.role != OFFICE:
         raise Forbidden(_("Only the joint meeting office assigns tasks."))
@@ -85,25 +89,30 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
             state=item.state,
             available_events=[],
         )
-    given = parse(bodies.TaskAssignment, data)
+    no_title = {"title": _("Give the task a short title.")}
+    try:
+        given = parse(bodies.TaskAssignment, data)
+    except InvalidInput as error:
+        if require_title and not str(data.get("title") or "").strip():
+            error.fields = {**no_title, **error.fields}
+        if not data.get("lead_unit"):  # the page's 请选择: nothing chosen
+            error.fields["lead_unit"] = _("Choose the lead unit.")
+        raise
+    if require_title and given.title is None:
+        raise InvalidInput(no_title)
     lead, responsible = _units(item.charter_id, given.lead_unit, given.responsible_units)
     description, working_days = given.description, given.working_days
+    title = given.title or title_from(description)
     today = county_today()
-    if working_days is not None:
-        deadline = add_working_days(today, working_days)
-    elif given.deadline is None:
-        raise InvalidInput({"deadline": _("Give a deadline, or a number of working days.")})
-    elif given.deadline < today:
-        raise InvalidInput({"deadline": _("The deadline is in the past.")})
-    else:
-        deadline = given.deadline
+    deadline = _deadline(given.deadline, working_days, today)
     if given.report_rhythm is not None:
         rhythm = given_rhythm(given.report_rhythm, today)
     else:
         rhythm = default_rhythm(rules(item.charter_id))
     now = utcnow()
     task = Task(
-        charter_id=item.charter_id, item=item, lead_unit=lead, responsible_units=responsible, description=description,
+        charter_id=item.charter_id, item=item, lead_unit=lead, responsible_units=responsible,
+        title=title, description=description,
         deadline=deadline, original_deadline=deadline, working_days=working_days,
         assigned_by=user, assigned_at=now, updated_at=now, version=1,
     )  # fmt: skip
@@ -112,7 +121,8 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
     db.session.flush()
     record("task", task.id, "assign", None, "assigned", user, {
         "lead_unit": lead.code, "responsible_units": [u.code for u in responsible],
-        "deadline": deadline.isoformat(), "working_days": working_days, "description": description,
+        "deadline": deadline.isoformat(), "working_days": working_days, "title": title,
+        "description": description,
         "report_rhythm": rhythm.as_dict() if rhythm else None,
     }, charter_id=item.charter_id)  # fmt: skip
     if item.state == "adopted":
@@ -120,6 +130,20 @@ def assign_task(item: Item, user: User, data: dict) -> Task:
                         via=agenda_item.BY_SYSTEM)  # fmt: skip
     signals.task_assigned.send(task, units=[lead, *responsible], user=user)
     return task
+
+
+def _deadline(given: date | None, working_days: int | None, today: date) -> date:
+    """The deadline of exactly one of a date GIVEN and a number of WORKING_DAYS from TODAY."""
+    if working_days is not None and given is not None:
+        both = _("Give either a deadline or a number of working days, not both.")
+        raise InvalidInput({"deadline": both, "working_days": both})
+    if working_days is not None:
+        return add_working_days(today, working_days)
+    if given is None:
+        raise InvalidInput({"deadline": _("Give a deadline, or a number of working days.")})
+    if given < today:
+        raise InvalidInput({"deadline": _("The deadline is in the past.")})
+    return given
 
 
 REPORTING_EVENTS = ("report_progress", "request_completion")
@@ -164,8 +188,13 @@ def fire_task_event(task: Task, name: str, user: User, data: dict,
     return task
 
 
-def _on_report(task: Task, user: User, fields: dict, kind: str = "progress") -> None:
-    text = fields["text"] if kind == "progress" else fields["report"]
+def _on_report(task: Task, user: User, fields: dict, kind: str | None = None) -> None:
+    """A progress report: the whole task's by the lead unit, a responsible unit's part by one of
+    those (workflows.task.report_kind); or the completion report (KIND)."""
+    text = fields["report"] if kind == "completion" else fields["text"]
+    kind = kind or workflow.report_kind(is_lead(task, user))
+    if kind == "part":
+        fields["part"] = True  # history tells a part from a report for the whole
     file = fields.pop("_file", None)
     report = ProgressReport(task=task, unit_id=user.unit_id, author=user, kind=kind, text=text,
                             created_at=utcnow())  # fmt: skip
@@ -214,10 +243,13 @@ def _on_request_extension(task: Task, user: User, fields: dict) -> None:
 
 
 def _on_grant_extension(task: Task, user: User, fields: dict) -> None:
-    fields.update(
-        old_deadline=task.deadline.isoformat(), new_deadline=task.extension_date.isoformat()
-    )
-    task.deadline = task.extension_date
+    """The date asked for, or another the office gives (after the current deadline, as
+    `_fields` checked); history keeps both."""
+    granted = date.fromisoformat(fields["new_deadline"]) if fields.get("new_deadline") else None
+    granted = granted or task.extension_date
+    fields.update(old_deadline=task.deadline.isoformat(), asked_for=task.extension_date.isoformat(),
+                  new_deadline=granted.isoformat())  # fmt: skip
+    task.deadline = granted
     task.extension_date = task.extension_reason = None
 
 
@@ -252,8 +284,8 @@ def _bump(task: Task, event: str, from_state: str, user: User, fields: dict) -> 
 def _fields(event: workflow.Event, task: Task, data: dict) -> dict:
     """The fields EVENT carries, parsed by its body (bodies.TASK_EVENT_BODIES)."""
     given = parse(bodies.TASK_EVENT_BODIES[event.name], data)
-    fields = given.model_dump(include=set(event.carries))
-    if "new_deadline" in fields:
+    fields = given.model_dump(include={*event.carries, *event.optional})
+    if fields.get("new_deadline") is not None:
         if fields["new_deadline"] <= task.deadline:
             raise InvalidInput({"new_deadline": _(
                 "Must be later than the current deadline (%(d)s).", d=task.deadline.isoformat()

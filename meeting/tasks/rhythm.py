@@ -113,7 +113,8 @@ def status_of(task: Task, today: date, reports: Reports | None = None) -> Rhythm
     if reports is None:
         reports = [(report.kind, report.created_at) for report in task.reports]
     reports = list(reports)
-    dates = [local(at).date() for _kind, at in reports]
+    # The rhythm is the lead unit's: a responsible unit's part does not stand for its report.
+    dates = [local(at).date() for kind, at in reports if kind != "part"]
     stop = _stop(task, reports, today)
     return RhythmStatus(
         rhythm=rhythm,

@@ -31,9 +31,11 @@ from meeting.tasks.operations import (
     assign_task,
     available_events,
     fire_task_event,
+    is_lead,
     is_overdue,
     warning_of,
 )
+from meeting.tasks.parts import parts_of
 from meeting.tasks.queries import visible_task
 from meeting.tasks.rhythm import (
     default_rhythm,
@@ -58,18 +60,19 @@ def assign(item_id: int):
     follow(item)
     errors, status = {}, 200
     if request.method == "POST":
+        # Whichever of the deadline and the working days is filled counts; both or neither is
+        # refused by assign_task, which says so on both fields.
         data = {
             "lead_unit": request.form.get("lead_unit"),
             "responsible_units": request.form.getlist("responsible_units"),
+            "title": request.form.get("title", ""),
             "description": request.form.get("description", ""),
+            "deadline": request.form.get("deadline"),
+            "working_days": request.form.get("working_days"),
+            "report_rhythm": rhythm_from_form(request.form),
         }
-        if request.form.get("deadline_kind") == "working_days":
-            data["working_days"] = request.form.get("working_days")
-        else:
-            data["deadline"] = request.form.get("deadline")
-        data["report_rhythm"] = rhythm_from_form(request.form)
         try:
-            task = assign_task(item, current_user, data)
+            task = assign_task(item, current_user, data, require_title=True)
         except InvalidInput as error:
             db.session.rollback()
             errors, status = error.fields, 422
@@ -88,12 +91,24 @@ def assign(item_id: int):
 
 @bp.get("/tasks/<int:task_id>")
 @signed_in
-def show(task_id: int, status: int = 200, errors: dict | None = None):
+def show(task_id: int, status: int = 200, errors: dict | None = None, posted: str | None = None):
+    """The task page; after a refused event (POSTED), its form keeps what was typed."""
     task = _visible_or_404(task_id)
+    events = [workflow.EVENTS[e] for e in available_events(task, current_user)]
+    completion = [r for r in task.reports if r.kind == "completion"]
     return render_template(
         "tasks/show.html",
         task=task,
-        events=[workflow.EVENTS[e] for e in available_events(task, current_user)],
+        # Changing the units is kept apart from the rest (its own card, below the reports).
+        events=[e for e in events if e.name != "adjust_units"],
+        units_event=next((e for e in events if e.name == "adjust_units"), None),
+        event_label=lambda name: workflow.event_label(name, is_lead(task, current_user)),
+        parts=parts_of(task),
+        completion_report=completion[-1] if completion else None,
+        report_kinds=workflow.REPORT_KINDS,
+        part_label=workflow.PART_LABEL,
+        posted=posted,
+        typed=request.form if posted else {},
         history=history_of("task", task.id),
         warning=warning_of(task),
         overdue=is_overdue(task),
@@ -117,8 +132,9 @@ def fire(task_id: int, event: str):
         lambda: fire_task_event(task, event, current_user, data, request.files.get("file"))
     )
     if refusal:
-        return show(task_id, status=refusal.status, errors=refusal.fields)
-    flash(_("Done: %(event)s.", event=_(workflow.EVENTS[event].label)), "success")
+        return show(task_id, status=refusal.status, errors=refusal.fields, posted=event)
+    label = workflow.event_label(event, is_lead(task, current_user))
+    flash(_("Done: %(event)s.", event=_(label)), "success")
     if request.form.get("back") == "ledger":
         return redirect(request.referrer or url_for("tasks.ledger"))
     return redirect(url_for("tasks.show", task_id=task_id))

@@ -6,7 +6,7 @@ window function), whatever the data. Rows are plain tuples and columns, never la
 meeting.scope keeps out other joint meetings; the viewer's visibility rules come on top.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from flask import url_for
@@ -18,7 +18,7 @@ from meeting.accounts.models import Seat, User
 from meeting.charter.models import Unit
 from meeting.charter.rules import rules
 from meeting.extensions import db
-from meeting.history import History
+from meeting.history import History, actor_name, event_label
 from meeting.items.models import Item
 from meeting.items.queries import visible_items
 from meeting.meetings.models import Delegation, Meeting
@@ -27,8 +27,6 @@ from meeting.tasks.ledger import warning_is
 from meeting.tasks.models import Task
 from meeting.tasks.queries import visible_to
 from meeting.timeutil import day_end_utc, day_start_utc
-from workflows import agenda_item, task
-from workflows import meeting as meeting_workflow
 from workflows.meeting import KINDS_REGISTRY
 from workflows.roles import CONVENER, GENERAL_CONVENER, LIAISON
 
@@ -89,7 +87,7 @@ def _task_lines(query, today: date, limit: int) -> tuple[int, list[TaskLine]]:
 
 
 def _task_columns():
-    return select(Task.charter_id, Task.id, Task.description, Task.deadline, Unit.name)
+    return select(Task.charter_id, Task.id, Task.title, Task.deadline, Unit.name)
 
 
 def due_this_week(
@@ -207,7 +205,7 @@ class Activity:
     what: str  # the event, in words
     title: str
     link: str
-    actor: str
+    actor: str  # the person's name (an id until recent_activity names them)
     role: str
 
 
@@ -219,7 +217,7 @@ def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
         History.charter_id,
         History.at,
         History.event,
-        History.actor_username,
+        History.actor_id,
         History.role,
     )
     found = []
@@ -239,7 +237,7 @@ def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
                     charter_id,
                     at,
                     "item",
-                    _event_label("item", event),
+                    event_label("item", event),
                     title or _("(untitled)"),
                     url_for("items.show", item_id=item_id),
                     actor,
@@ -248,7 +246,7 @@ def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
             )
         )
     tasks = (
-        select(*columns, Task.id, Task.description)
+        select(*columns, Task.id, Task.title)
         .join(Task, and_(History.subject_kind == "task", History.subject_id == Task.id))
         .where(visible_to(user))
         .order_by(History.id.desc())
@@ -262,7 +260,7 @@ def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
                     charter_id,
                     at,
                     "task",
-                    _event_label("task", event),
+                    event_label("task", event),
                     short(text),
                     url_for("tasks.show", task_id=task_id),
                     actor,
@@ -284,7 +282,7 @@ def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
                     charter_id,
                     at,
                     "meeting",
-                    _event_label("meeting", event),
+                    event_label("meeting", event),
                     meeting_name(meeting),
                     url_for("meetings.show", meeting_id=meeting.id),
                     actor,
@@ -293,18 +291,8 @@ def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
             )
         )
     found.sort(key=lambda pair: pair[0], reverse=True)
-    return [activity for _, activity in found[:limit]]
-
-
-def _event_label(kind: str, event: str) -> str:
-    """An event of the history, in words, as the record's own page names it."""
-    if kind == "item":
-        known = agenda_item.EVENTS.get(event)
-        label = known.label if known else agenda_item.RECORD_LABELS.get(event)
-    elif kind == "task":
-        known = task.EVENTS.get(event)
-        label = known.label if known else "Assigned" if event == "assign" else None
-    else:
-        known = meeting_workflow.EVENTS.get(event)
-        label = known.label if known else meeting_workflow.RECORD_LABELS.get(event)
-    return _(label) if label else event
+    latest = [activity for _, activity in found[:limit]]
+    # Rows keep who acted by id: their names are read in one query, as people know them.
+    ids = {activity.actor for activity in latest if activity.actor}
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    return [replace(a, actor=actor_name(people.get(a.actor))) for a in latest]

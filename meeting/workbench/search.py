@@ -56,7 +56,9 @@ def queries(user: User, words: str) -> dict[str, Select]:
         .where(or_(contains(Meeting.title, words), contains(Meeting.location, words)))
         .order_by(Meeting.starts_at.desc(), Meeting.id.desc()),
         "tasks": select(Task)
-        .where(visible_to(user), contains(Task.description, words))
+        .where(
+            visible_to(user), or_(contains(Task.title, words), contains(Task.description, words))
+        )
         .options(selectinload(Task.lead_unit))
         .order_by(Task.deadline.desc(), Task.id.desc()),
         "minutes": select(Meeting)

@@ -15,12 +15,13 @@ from meeting.extensions import db
 from meeting.items.models import Item
 from meeting.meetings.models import AttendanceReply, Meeting, MinutesReceipt
 from meeting.meetings.models import display_name as meeting_name
+from meeting.meetings.queries import to_convene_filter
 from meeting.tasks.models import Task
 from meeting.workbench.figures import days_since
 from meeting.workbench.lists import LIMIT, charters_of, liaison_units, live_seats, short
 from workflows.agenda_item import APPROVERS, UNIT_SOURCE
 from workflows.meeting import REPLY_STATES, SIGNERS
-from workflows.roles import LIAISON, OFFICE
+from workflows.roles import LIAISON, OFFICE, ROLES
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def waiting(user: User, today: date, limit: int = LIMIT) -> list[Waiting]:
 
     def tasks(what: str, since, *conditions) -> None:
         query = (
-            select(Task.charter_id, Task.id, Task.description, since)
+            select(Task.charter_id, Task.id, Task.title, since)
             .where(*conditions)
             .order_by(since, Task.id)
             .limit(limit)
@@ -115,6 +116,15 @@ def waiting(user: User, today: date, limit: int = LIMIT) -> list[Waiting]:
             Meeting.charter_id.in_(office),
             Meeting.state == "minutes_signed",
         )
+    acting = getattr(user, "_acting_charter_id", None)
+    for charter_id in charters_of(user, *ROLES):  # 五(一): planned meetings they convene
+        meetings(
+            _("Meetings waiting for you to convene"),
+            Meeting.created_at,
+            Meeting.charter_id == charter_id,
+            to_convene_filter(user, charter_id),
+        )
+    user.acting_in(acting)
     if signers:
         meetings(
             _("Minutes waiting for your sign-off"),

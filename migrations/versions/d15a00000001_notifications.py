@@ -16,8 +16,11 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # Old rows keep params NULL: they show the title they were stored with.
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('params', sa.JSON(), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_column('params')

@@ -16,8 +16,12 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # 催签: when a unit was last reminded to sign for published minutes (once a day at most).
+    # Corrections of decisions need no column: they are events in the history.
+    with op.batch_alter_table('minutes_receipts', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reminded_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('minutes_receipts', schema=None) as batch_op:
+        batch_op.drop_column('reminded_at')

@@ -22,8 +22,8 @@ def test_a_reminder_leads_to_its_task(page, live_server, app):
     expect(page.locator("#unread-count")).to_have_text(str(before + 1))
     page.locator("#bell").click()
     overdue = page.locator("[data-kind=task_overdue]")
-    expect(overdue).to_contain_text("超期:建立留守儿童心理辅导站")
+    expect(overdue).to_contain_text("超期:建设心理辅导站")  # the task's own title
     overdue.get_by_role("button").click()
     page.wait_for_url(f"{live_server.url}/tasks/{task_id}")
-    expect(page.locator("h1")).to_contain_text("建立留守儿童心理辅导站")
+    expect(page.locator("h1")).to_contain_text("建设心理辅导站")  # the task's own title
     expect(page.locator("#unread-count")).to_have_text(str(before))

@@ -1,4 +1,5 @@
-"""The lead unit reports and asks to close a task; the office confirms it in the ledger,
+"""The lead unit reports and asks to close a task; the office opens its completion report
+from the ledger and confirms it there,
 filters the ledger to overdue tasks and downloads the Excel file."""
 
 from datetime import date
@@ -41,8 +42,13 @@ def test_progress_completion_and_the_ledger(page, live_server, app, tmp_path):
 
     sign_in(page, live_server, "office")
     page.get_by_role("link", name="督办台账").click()
+    # The ledger leads to the completion report; completion is confirmed beside it.
+    page.locator(f"tr[data-task='{task_id}'] a.read-report").click()
+    expect(page.locator("#completion-report")).to_contain_text("心理辅导站已建成并投入使用。")
     page.once("dialog", lambda dialog: dialog.accept())
-    page.locator(f"tr[data-task='{task_id}'] form.confirm-done button").click()
+    page.locator("form[data-event=confirm]").get_by_role("button").click()
+    expect(page.locator("#task-state")).to_contain_text("已办结")
+    page.get_by_role("link", name="督办台账").click()
     expect(page.locator(f"tr[data-task='{task_id}']")).to_contain_text("已办结")
 
     page.locator("#ledger-filters input[name=overdue]").check()
