@@ -43,6 +43,7 @@ def prepare(database_url: str, count: int) -> dict:
     from app import create_app
     from meeting.accounts.operations import create_user, issue_token
     from meeting.charter.loader import load_charter
+    from meeting.database import refresh_statistics
     from meeting.demo import seed
     from meeting.extensions import db
     from meeting.items.models import Item
@@ -58,6 +59,7 @@ def prepare(database_url: str, count: int) -> dict:
         seed(charter, count)
         token = issue_token("office")
         db.session.commit()
+        refresh_statistics()  # as `flask demo seed` does
         seeded = time.perf_counter() - started
         ids = {
             "meeting": db.session.scalar(select(Meeting.id).where(Meeting.state == "convened")),

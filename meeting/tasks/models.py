@@ -7,6 +7,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
@@ -36,6 +37,9 @@ responsible_units = Table(
 class Task(InJointMeeting, db.Model):
     __tablename__ = "tasks"
     __table_args__ = (
+        # The ledger's default order, and its open tasks by deadline (warnings, overdue).
+        Index("ix_tasks_charter_deadline", "charter_id", "deadline", "id"),
+        Index("ix_tasks_charter_state_deadline", "charter_id", "state", "deadline"),
         CheckConstraint(f"state IN ({_STATE_LIST})", name="state"),
         CheckConstraint("deadline >= original_deadline", name="extended_only"),
         CheckConstraint(

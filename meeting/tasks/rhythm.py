@@ -125,9 +125,18 @@ def status_of(task: Task, today: date, reports: Reports | None = None) -> Rhythm
 
 
 def missed_reports(task: Task, today: date, reports: Reports | None = None) -> int:
-    """How many reports TASK has missed by TODAY, under all the rhythms it has had."""
-    status = status_of(task, today, reports)
-    return status.missed_count if status else task.rhythm_missed_before
+    """How many reports TASK has missed by TODAY, under all the rhythms it has had (as
+    `status_of(…).missed_count`, counted without listing the periods)."""
+    rhythm = rhythm_of(task)
+    if rhythm is None:
+        return task.rhythm_missed_before
+    if reports is None:
+        reports = [(report.kind, report.created_at) for report in task.reports]
+    reports = list(reports)
+    dates = [local(at).date() for _kind, at in reports]
+    stop = _stop(task, reports, today)
+    missed = workflow.missed_count(rhythm, task.rhythm_since, dates, today, stop)
+    return task.rhythm_missed_before + missed
 
 
 def _stop(task: Task, reports: list[tuple[str, datetime]], today: date) -> date | None:

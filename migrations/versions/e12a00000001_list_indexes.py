@@ -1,0 +1,34 @@
+"""issue 12: indexes that let lists stop after a page
+
+Revision ID: e12a00000001
+Revises: d15c00000003
+Create Date: 2026-11-29 20:50:00
+
+"""
+from alembic import op
+
+
+revision = 'e12a00000001'
+down_revision = 'd15c00000003'
+branch_labels = None
+depends_on = None
+
+INDEXES = [
+    ('ix_items_charter_updated', 'items', ['charter_id', 'updated_at', 'id']),
+    ('ix_items_charter_state_submitted', 'items', ['charter_id', 'state', 'submitted_at']),
+    ('ix_items_charter_state_approved', 'items', ['charter_id', 'state', 'approved_at']),
+    ('ix_tasks_charter_deadline', 'tasks', ['charter_id', 'deadline', 'id']),
+    ('ix_tasks_charter_state_deadline', 'tasks', ['charter_id', 'state', 'deadline']),
+    ('ix_history_charter_latest', 'history', ['charter_id', 'subject_kind', 'id']),
+    ('ix_notifications_user_latest', 'notifications', ['user_id', 'created_at', 'id']),
+]
+
+
+def upgrade():
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns, unique=False)
+
+
+def downgrade():
+    for name, table, _ in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
