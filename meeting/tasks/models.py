@@ -40,6 +40,7 @@ class Task(InJointMeeting, db.Model):
         # The ledger's default order, and its open tasks by deadline (warnings, overdue).
         Index("ix_tasks_charter_deadline", "charter_id", "deadline", "id"),
         Index("ix_tasks_charter_state_deadline", "charter_id", "state", "deadline"),
+        Index("ix_tasks_charter_extension", "charter_id", "extension_date"),  # requests pending
         CheckConstraint(f"state IN ({_STATE_LIST})", name="state"),
         CheckConstraint("deadline >= original_deadline", name="extended_only"),
         CheckConstraint(

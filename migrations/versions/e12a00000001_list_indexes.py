@@ -17,8 +17,12 @@ INDEXES = [
     ('ix_items_charter_updated', 'items', ['charter_id', 'updated_at', 'id']),
     ('ix_items_charter_state_submitted', 'items', ['charter_id', 'state', 'submitted_at']),
     ('ix_items_charter_state_approved', 'items', ['charter_id', 'state', 'approved_at']),
+    ('ix_items_charter_title', 'items', ['charter_id', 'title']),
+    ('ix_items_charter_source_state', 'items', ['charter_id', 'source', 'state']),
+    ('ix_items_charter_created', 'items', ['charter_id', 'created_at', 'id']),
     ('ix_tasks_charter_deadline', 'tasks', ['charter_id', 'deadline', 'id']),
     ('ix_tasks_charter_state_deadline', 'tasks', ['charter_id', 'state', 'deadline']),
+    ('ix_tasks_charter_extension', 'tasks', ['charter_id', 'extension_date']),
     ('ix_history_charter_latest', 'history', ['charter_id', 'subject_kind', 'id']),
     ('ix_notifications_user_latest', 'notifications', ['user_id', 'created_at', 'id']),
 ]
