@@ -83,6 +83,8 @@ class Task(InJointMeeting, db.Model):
     rhythm_dates: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     rhythm_since: Mapped[date | None]
     rhythm_missed_before: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The county day the scheduler last looked for missed periods (meeting.scheduler.rhythm).
+    rhythm_checked_on: Mapped[date | None]
 
     item: Mapped[Item] = relationship()
     lead_unit: Mapped[Unit] = relationship()
