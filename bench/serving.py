@@ -43,6 +43,7 @@ def prepare(database_url: str, count: int) -> dict:
     from app import create_app
     from meeting.accounts.operations import create_user, issue_token
     from meeting.charter.loader import load_charter
+    from meeting.database import refresh_statistics
     from meeting.demo import seed
     from meeting.extensions import db
     from meeting.items.models import Item
@@ -58,6 +59,7 @@ def prepare(database_url: str, count: int) -> dict:
         seed(charter, count)
         token = issue_token("office")
         db.session.commit()
+        refresh_statistics()  # as `flask demo seed` does
         seeded = time.perf_counter() - started
         ids = {
             "meeting": db.session.scalar(select(Meeting.id).where(Meeting.state == "convened")),
@@ -154,13 +156,14 @@ def measure(database_url: str, count: int) -> dict[str, float]:
         client = Client()
         client.sign_in()
         figures["ping"] = timed(lambda: client.request("GET", "/api/v1/ping"))
-        pages = ["/", "/items/", "/items/review", f"/meetings/{ids['meeting']}", "/tasks/",
-                 "/notifications/"]  # fmt: skip
+        pages = ["/", "/items/", "/items/review", f"/meetings/{ids['meeting']}", "/meetings/",
+                 "/tasks/", "/notifications/", "/analytics/matrix", "/analytics/assessment",
+                 "/analytics/stalls"]  # fmt: skip
         for path in pages:
             figures[path] = timed(lambda path=path: client.request("GET", path))
         lists = ["/api/v1/items?per_page=20", "/api/v1/meetings?per_page=20",
                  "/api/v1/tasks?per_page=20", "/api/v1/notifications?per_page=20",
-                 "/api/v1/units"]  # fmt: skip
+                 "/api/v1/units", "/api/v1/stats"]  # fmt: skip
         for path in lists:
             figures[path] = timed(lambda path=path: client.request("GET", path, headers=api))
         figures["item GET"] = timed(

@@ -17,6 +17,8 @@ class BaseConfig:
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_Hans", "en")
     BOOTSTRAP_SERVE_LOCAL = True
+    # Whole-joint-meeting figures (workbench charts, analytics) kept until history moves on.
+    FIGURES_CACHE = True
     # Long forms (minutes) are drafted for hours; the default one-hour CSRF token is too short.
     WTF_CSRF_TIME_LIMIT = 12 * 3600
     SESSION_COOKIE_HTTPONLY = True
@@ -60,6 +62,9 @@ class TestingConfig(BaseConfig):
     WTF_CSRF_ENABLED = False
     # scrypt costs ~50 ms a hash: fine for people, slow for fixtures that make users per test.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # Each test's database starts its history ids afresh, so a figure remembered by one test
+    # (meeting.figures_cache) could answer for another: tests/test_figures_cache.py turns it on.
+    FIGURES_CACHE = False
 
 
 class ProductionConfig(BaseConfig):

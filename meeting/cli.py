@@ -227,6 +227,7 @@ def demo_accounts():
 @click.option("--if-empty", is_flag=True, help="Only if the joint meeting has no items yet")
 def demo_seed(count, seed_value, code, if_empty):
     """Add realistic data: items in every state with history, meetings, tasks, notifications."""
+    from meeting.database import refresh_statistics
     from meeting.demo import SeedError, seed
     from meeting.items.models import Item
 
@@ -239,6 +240,7 @@ def demo_seed(count, seed_value, code, if_empty):
     except (AccountError, SeedError) as error:
         fail(str(error))
     db.session.commit()
+    refresh_statistics()
     click.echo(f"Seeded {charter.code}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
 
 

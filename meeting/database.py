@@ -1,7 +1,7 @@
 """Engine set-up: SQLite pragmas and write-safe transactions."""
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 from meeting.extensions import db
@@ -38,3 +38,10 @@ def _reading() -> bool:
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def refresh_statistics() -> None:
+    """Have the database look at its tables again (ANALYZE), so its planner walks the list
+    indexes after a bulk load; SQLite, unlike PostgreSQL's autovacuum, never does on its own."""
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()

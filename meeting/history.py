@@ -16,7 +16,11 @@ from workflows.i18n import N_
 
 class History(db.Model):
     __tablename__ = "history"
-    __table_args__ = (Index("ix_history_subject", "subject_kind", "subject_id", "id"),)
+    __table_args__ = (
+        Index("ix_history_subject", "subject_kind", "subject_id", "id"),
+        # A joint meeting's latest records of a kind first (the workbench's activity, delegations).
+        Index("ix_history_charter_latest", "charter_id", "subject_kind", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The joint meeting it concerns, for labels and filters (None: none in particular).

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from meeting.charter.loader import unit_by_code
 from meeting.errors import InvalidInput, WorkflowError
 from meeting.extensions import db
+from meeting.pagination import COUNT_CAP, paginate
 from workflows import agenda_item, task
 from workflows import meeting as meeting_workflow
 from workflows.i18n import N_
@@ -81,10 +82,11 @@ MAX_PAGE = 100_000  # beyond any list's end; a bigger ?page= would overflow the 
 
 def page_of(query, per_page: int, parameter: str = "page"):
     """The page of QUERY that `?page=` (or PARAMETER) asks for (a bad or huge one: the first,
-    or the last possible), as Flask-SQLAlchemy's pagination."""
+    or the last possible), as Flask-SQLAlchemy's pagination with the total counted up to
+    `meeting.pagination.COUNT_CAP` (`page.more`: there are more)."""
     number = request.args.get(parameter, 1, type=int)
     number = min(max(number, 1), MAX_PAGE)
-    return db.paginate(query, page=number, per_page=per_page, error_out=False)
+    return paginate(query, number, per_page, cap=COUNT_CAP)
 
 
 def attempt(operation, labels: dict | None = None) -> Refusal | None:

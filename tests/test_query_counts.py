@@ -102,3 +102,24 @@ def test_a_scheduler_tick_makes_the_same_queries_for_more_rows(app):
     idle_many = tick_statements(app, "2099-01-25 12:00")
     assert (sending_many, idle_many) == (sending_few, idle_few)
     assert idle_few < sending_few
+
+
+def test_a_long_list_is_counted_only_so_far_for_people_and_exactly_for_the_api(
+    app, client, auth, api, monkeypatch
+):
+    """A page for people counts up to the cap (ten pages past the one shown at least) and says
+    「N+」; the API's `total` stays exact (API.md)."""
+    import meeting.pages
+    from meeting.charter.models import Charter
+    from meeting.demo import seed
+
+    with app.app_context():
+        seed(db.session.scalar(db.select(Charter)), 300)
+        db.session.commit()
+    monkeypatch.setattr(meeting.pages, "COUNT_CAP", 100)
+    auth.login("office")
+    page = client.get("/items/").get_data(as_text=True)
+    assert "(220+)" in page  # (page 1 + 10 pages) × 20 a page, not the 100 asked for
+    listed = api.get("/api/v1/items?per_page=20", "office").json
+    assert listed["total"] > 220 and listed["pages"] == -(-listed["total"] // 20)
+    assert "(220+)" not in client.get("/items/?state=submitted").get_data(as_text=True)

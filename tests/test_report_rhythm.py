@@ -30,7 +30,7 @@ from meeting.timeutil import day_start_utc, utcnow
 from tests.conftest import table_counts
 from tests.items_factory import make_item, user
 from tests.tasks_factory import make_task
-from workflows.rhythm import Period, Rhythm, missed_periods, month_end, next_due
+from workflows.rhythm import Period, Rhythm, missed_count, missed_periods, month_end, next_due
 
 D = date.fromisoformat
 FORTNIGHTLY = Rhythm("every_days", days=14)
@@ -129,6 +129,28 @@ def test_missed_periods_are_the_closed_periods_with_no_report(since, days, offse
     assert len(missed) == closed - len({c for c in covered if c < closed})
     on_time = [since + timedelta(days=days * n) for n in range(1, horizon // days + 2)]
     assert missed_periods(rhythm, since, on_time, today) == []
+
+
+@given(
+    since=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+    kind=st.sampled_from(["every_days", "monthly", "dates"]),
+    days=st.integers(1, 60),
+    offsets=st.lists(st.integers(-10, 400), max_size=20),
+    horizon=st.integers(0, 400),
+    stop=st.one_of(st.none(), st.integers(0, 400)),
+)
+def test_the_missed_count_is_the_number_of_missed_periods(since, kind, days, offsets, horizon,
+                                                          stop):  # fmt: skip
+    """The export's counting shortcut agrees with the periods the task page lists."""
+    dates = tuple(sorted({since + timedelta(days=n) for n in offsets if n > 0})) or (since,)
+    rhythm = Rhythm(kind, days=days if kind == "every_days" else None,
+                    dates=dates if kind == "dates" else ())  # fmt: skip
+    today = since + timedelta(days=horizon)
+    reports = [since + timedelta(days=n) for n in offsets]
+    stopped = None if stop is None else since + timedelta(days=stop)
+    assert missed_count(rhythm, since, reports, today, stopped) == len(
+        missed_periods(rhythm, since, reports, today, stopped)
+    )
 
 
 def test_a_rhythm_is_one_of_three_kinds_with_what_each_takes():

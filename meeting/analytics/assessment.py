@@ -19,6 +19,7 @@ from meeting.analytics.sql import count_where, days_between, seconds_between
 from meeting.charter.models import Charter, Unit
 from meeting.charter.schema import AssessmentWeights, Rules
 from meeting.extensions import db
+from meeting.figures_cache import remembered
 from meeting.history import History
 from meeting.items.models import Item
 from meeting.meetings.models import Meeting, MinutesReceipt
@@ -87,34 +88,43 @@ def assessment(charter: Charter, year: int, today: date, now: datetime) -> Asses
     """CHARTER's member units assessed for YEAR, as of TODAY (the county's date) and NOW (UTC)."""
     rules = charter.rules or {}
     weights, late_days = weights_of(rules), receipt_late_days_of(rules)
-    start, end = day_start_utc(date(year, 1, 1)), day_start_utc(date(year + 1, 1, 1))
     units = list(
         db.session.scalars(
             select(Unit).where(Unit.charter_id == charter.id, Unit.active).order_by(Unit.position)
         )
     )
-    figures: dict[int, dict[str, int]] = {u.id: {m.key: 0 for m in MEASURES} for u in units}
-
-    def put(rows, *keys: str) -> None:
-        for unit_id, *values in rows:
-            if unit_id in figures:
-                figures[unit_id].update(zip(keys, (int(v or 0) for v in values), strict=True))
-
-    in_year = and_(Task.charter_id == charter.id, Task.assigned_at >= start, Task.assigned_at < end)
-    put(db.session.execute(_led(in_year, today)), "tasks_led", "done_on_time", "done_late",
-        "overdue_days")  # fmt: skip
-    put(db.session.execute(_shared(in_year)), "tasks_shared")
-    put(db.session.execute(_task_events(charter, start, end)), "extensions", "urges")
-    put(db.session.execute(_reports(charter, start, end)), "progress_reports")
-    put(db.session.execute(_items(charter, start, end)), "items")
-    put(db.session.execute(_late_receipts(charter, start, end, late_days, now)), "receipts_late")
-
+    counted = counts(charter.id, year, today, now, late_days)
+    figures = {u.id: counted.get(u.id) or {m.key: 0 for m in MEASURES} for u in units}
     rows = [UnitScore(u, figures[u.id], score_of(figures[u.id], weights)) for u in units]
     rows.sort(key=lambda row: (-row.score, row.unit.position))
     for n, row in enumerate(rows):
         tied = n and rows[n - 1].score == row.score
         row.rank = rows[n - 1].rank if tied else n + 1
     return Assessment(charter, year, today, weights.model_dump(), late_days, rows)
+
+
+@remembered
+def counts(charter_id: int, year: int, today: date, now: datetime, late_days: int
+           ) -> dict[int, dict[str, int]]:  # fmt: skip
+    """{unit id: {measure: n}} of joint meeting CHARTER_ID's YEAR: what `assessment` weighs."""
+    start, end = day_start_utc(date(year, 1, 1)), day_start_utc(date(year + 1, 1, 1))
+    figures: dict[int, dict[str, int]] = {}
+
+    def put(rows, *keys: str) -> None:
+        for unit_id, *values in rows:
+            figures.setdefault(unit_id, {m.key: 0 for m in MEASURES})
+            figures[unit_id].update(zip(keys, (int(v or 0) for v in values), strict=True))
+
+    in_year = and_(Task.charter_id == charter_id, Task.assigned_at >= start, Task.assigned_at < end)
+    put(db.session.execute(_led(in_year, today)), "tasks_led", "done_on_time", "done_late",
+        "overdue_days")  # fmt: skip
+    put(db.session.execute(_shared(in_year)), "tasks_shared")
+    put(db.session.execute(_task_events(charter_id, start, end)), "extensions", "urges")
+    put(db.session.execute(_reports(charter_id, start, end)), "progress_reports")
+    put(db.session.execute(_items(charter_id, start, end)), "items")
+    put(db.session.execute(_late_receipts(charter_id, start, end, late_days, now)),
+        "receipts_late")  # fmt: skip
+    return figures
 
 
 def _led(in_year, today: date):
@@ -151,7 +161,7 @@ def _shared(in_year):
     )
 
 
-def _task_events(charter: Charter, start: datetime, end: datetime):
+def _task_events(charter_id: int, start: datetime, end: datetime):
     """Extensions asked and urges received in the year, on the tasks each unit leads."""
     return (
         select(
@@ -162,7 +172,7 @@ def _task_events(charter: Charter, start: datetime, end: datetime):
         .select_from(History)
         .join(Task, and_(History.subject_kind == "task", History.subject_id == Task.id))
         .where(
-            Task.charter_id == charter.id,
+            Task.charter_id == charter_id,
             History.event.in_(("request_extension", "urge")),
             History.at >= start,
             History.at < end,
@@ -171,12 +181,12 @@ def _task_events(charter: Charter, start: datetime, end: datetime):
     )
 
 
-def _reports(charter: Charter, start: datetime, end: datetime):
+def _reports(charter_id: int, start: datetime, end: datetime):
     return (
         select(ProgressReport.unit_id, func.count(ProgressReport.id))
         .join(Task, Task.id == ProgressReport.task_id)
         .where(
-            Task.charter_id == charter.id,
+            Task.charter_id == charter_id,
             ProgressReport.kind == "progress",
             ProgressReport.created_at >= start,
             ProgressReport.created_at < end,
@@ -185,11 +195,11 @@ def _reports(charter: Charter, start: datetime, end: datetime):
     )
 
 
-def _items(charter: Charter, start: datetime, end: datetime):
+def _items(charter_id: int, start: datetime, end: datetime):
     return (
         select(Item.unit_id, func.count(Item.id))
         .where(
-            Item.charter_id == charter.id,
+            Item.charter_id == charter_id,
             Item.source == UNIT_SOURCE,
             Item.submitted_at >= start,
             Item.submitted_at < end,
@@ -198,13 +208,13 @@ def _items(charter: Charter, start: datetime, end: datetime):
     )
 
 
-def _late_receipts(charter: Charter, start: datetime, end: datetime, days: int, now: datetime):
+def _late_receipts(charter_id: int, start: datetime, end: datetime, days: int, now: datetime):
     signed = func.coalesce(MinutesReceipt.acknowledged_at, literal(now, DateTime()))
     return (
         select(MinutesReceipt.unit_id, func.count(MinutesReceipt.id))
         .join(Meeting, Meeting.id == MinutesReceipt.meeting_id)
         .where(
-            Meeting.charter_id == charter.id,
+            Meeting.charter_id == charter_id,
             MinutesReceipt.delivered_at >= start,
             MinutesReceipt.delivered_at < end,
             seconds_between(MinutesReceipt.delivered_at, signed) > days * 86400,

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, true
 from meeting.analytics.sql import json_elements
 from meeting.charter.models import Charter, Clause, Unit
 from meeting.extensions import db
+from meeting.figures_cache import remembered
 from meeting.items.models import Item
 from meeting.tasks.models import Task, responsible_units
 
@@ -88,9 +89,9 @@ def charter_matrix(charter: Charter) -> Matrix:
             own.setdefault(clause.unit_id, []).append(clause.ref)
     joint_refs = [clause.ref for clause in clauses if clause.kind == JOINT]
     counts = {
-        "items": _items_citing(charter),
-        "tasks_led": _tasks_led(charter),
-        "tasks_shared": _tasks_shared(charter),
+        "items": _items_citing(charter.id),
+        "tasks_led": _tasks_led(charter.id),
+        "tasks_shared": _tasks_shared(charter.id),
     }
 
     def cell(unit_id: int, ref: str) -> Cell:
@@ -108,30 +109,33 @@ def _grouped(query) -> dict[tuple[int, str], int]:
     return {(unit_id, ref): int(n) for unit_id, ref, n in db.session.execute(query)}
 
 
-def _items_citing(charter: Charter) -> dict[tuple[int, str], int]:
+@remembered
+def _items_citing(charter_id: int) -> dict[tuple[int, str], int]:
     """(unit id, duty ref) -> the items the unit proposed (submitted) citing the ref."""
     refs = json_elements(Item.duty_refs)
     return _grouped(
         select(Item.unit_id, refs.c.value, func.count(Item.id.distinct()))
         .join(refs, true())
-        .where(Item.charter_id == charter.id, Item.submitted_at.is_not(None))
+        .where(Item.charter_id == charter_id, Item.submitted_at.is_not(None))
         .group_by(Item.unit_id, refs.c.value)
     )
 
 
-def _tasks_led(charter: Charter) -> dict[tuple[int, str], int]:
+@remembered
+def _tasks_led(charter_id: int) -> dict[tuple[int, str], int]:
     """(unit id, duty ref) -> the tasks the unit leads under items citing the ref."""
     refs = json_elements(Item.duty_refs)
     return _grouped(
         select(Task.lead_unit_id, refs.c.value, func.count(Task.id.distinct()))
         .join(Item, Item.id == Task.item_id)
         .join(refs, true())
-        .where(Task.charter_id == charter.id)
+        .where(Task.charter_id == charter_id)
         .group_by(Task.lead_unit_id, refs.c.value)
     )
 
 
-def _tasks_shared(charter: Charter) -> dict[tuple[int, str], int]:
+@remembered
+def _tasks_shared(charter_id: int) -> dict[tuple[int, str], int]:
     """(unit id, duty ref) -> the tasks the unit is a responsible unit of under items citing it."""
     refs = json_elements(Item.duty_refs)
     shared = responsible_units.c
@@ -141,6 +145,6 @@ def _tasks_shared(charter: Charter) -> dict[tuple[int, str], int]:
         .join(responsible_units, shared.task_id == Task.id)
         .join(Item, Item.id == Task.item_id)
         .join(refs, true())
-        .where(Task.charter_id == charter.id)
+        .where(Task.charter_id == charter_id)
         .group_by(shared.unit_id, refs.c.value)
     )

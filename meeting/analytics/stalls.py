@@ -12,6 +12,7 @@ closed or declined is not stalled there.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import and_, case, func, literal, literal_column, select
 from sqlalchemy.types import DateTime
@@ -19,6 +20,7 @@ from sqlalchemy.types import DateTime
 from meeting.analytics.sql import seconds_between
 from meeting.charter.models import Charter
 from meeting.extensions import db
+from meeting.figures_cache import remembered
 from meeting.history import History
 from meeting.items.models import Item
 from meeting.tasks.models import Task
@@ -57,11 +59,13 @@ class Spread:
     def count(self) -> int:
         return len(self.durations)
 
-    @property
+    # Worked out once, when first shown: the page reads each several times, and the spread is
+    # kept (meeting.figures_cache) with hundreds of thousands of durations at 100,000 items.
+    @cached_property
     def median(self) -> float | None:
         return percentile(self.durations, 0.5)
 
-    @property
+    @cached_property
     def p90(self) -> float | None:
         return percentile(self.durations, 0.9)
 
@@ -109,6 +113,7 @@ def durations(charter: Charter, workflow: str, now: datetime) -> list[tuple[int,
     ]
 
 
+@remembered(shared=True)  # read only, and 300,000 durations at 100,000 items
 def stalls(charter: Charter, workflow: str, now: datetime) -> Stalls:
     """Time in each state of WORKFLOW ("item" or "task") in CHARTER, by state and by unit."""
     _model, _kind, _unit, states, final = WORKFLOWS[workflow]

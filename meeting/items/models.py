@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meeting.accounts.models import User
@@ -19,6 +19,14 @@ _SOURCE_LIST = ", ".join(f"'{source}'" for source in SOURCES)
 class Item(InJointMeeting, db.Model):
     __tablename__ = "items"
     __table_args__ = (
+        # Lists walk these in order and stop after a page (meeting.pagination): the default
+        # sort, the queues by waiting time, the meeting's candidates by approval.
+        Index("ix_items_charter_updated", "charter_id", "updated_at", "id"),
+        Index("ix_items_charter_state_submitted", "charter_id", "state", "submitted_at"),
+        Index("ix_items_charter_state_approved", "charter_id", "state", "approved_at"),
+        Index("ix_items_charter_title", "charter_id", "title"),
+        Index("ix_items_charter_source_state", "charter_id", "source", "state"),
+        Index("ix_items_charter_created", "charter_id", "created_at", "id"),
         CheckConstraint(f"state IN ({_STATE_LIST})", name="state"),
         CheckConstraint(f"category IN ({_CATEGORY_LIST})", name="category"),
         CheckConstraint("version >= 1", name="version"),

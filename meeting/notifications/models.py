@@ -11,7 +11,10 @@ from meeting.extensions import db
 
 class Notification(db.Model):
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_user_unread", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notifications_user_unread", "user_id", "read_at"),
+        Index("ix_notifications_user_latest", "user_id", "created_at", "id"),  # the list's order
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The joint meeting it concerns, for labels and filters (None: none in particular).

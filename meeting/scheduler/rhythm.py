@@ -9,13 +9,14 @@ asking for completion or done is not chased.
 
 Set-based: a query for the joint meeting's tasks, one for their reports, one for the lead units'
 liaisons and the bulk reminder's own (meeting.scheduler.reminders.remind_all), however many
-tasks there are.
+tasks there are. Each task is looked at once a day (`rhythm_checked_on`): periods close at
+midnight, so the day's later ticks find nothing to look at.
 """
 
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from meeting.accounts.models import Seat, User
 from meeting.charter.models import Charter
@@ -33,21 +34,28 @@ REASON = "report_missed"
 def missed_reports(now: datetime, charter: Charter) -> int:
     """Remind the lead unit of each task whose latest report period closed unreported."""
     today = county_today(now)
+    unchecked = (
+        Task.charter_id == charter.id,
+        Task.state.in_(REPORTING_STATES),
+        Task.rhythm.is_not(None),
+        Task.rhythm_since < today,  # a rhythm started today has no period closed yet
+        # Periods close at midnight: a task looked at today has nothing new until tomorrow.
+        or_(Task.rhythm_checked_on.is_(None), Task.rhythm_checked_on < today),
+    )
     chased = (
         select(Task, Item.title)
         .join(Item, Item.id == Task.item_id)
-        .where(
-            Task.charter_id == charter.id,
-            Task.state.in_(REPORTING_STATES),
-            Task.rhythm.is_not(None),
-            Task.rhythm_since < today,  # a rhythm started today has no period closed yet
-        )
+        .where(*unchecked)
         .order_by(Task.id)
     )
     rows = db.session.execute(chased).all()
     if not rows:
         return 0
     reports = report_times(charter.id, chased.with_only_columns(Task.id).order_by(None))
+    db.session.execute(
+        update(Task).where(*unchecked).values(rhythm_checked_on=today),
+        execution_options={"synchronize_session": False},
+    )
     late = []
     for task, title in rows:
         status = status_of(task, today, reports.get(task.id, []))

@@ -7,6 +7,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
@@ -37,6 +38,10 @@ responsible_units = Table(
 class Task(InJointMeeting, db.Model):
     __tablename__ = "tasks"
     __table_args__ = (
+        # The ledger's default order, and its open tasks by deadline (warnings, overdue).
+        Index("ix_tasks_charter_deadline", "charter_id", "deadline", "id"),
+        Index("ix_tasks_charter_state_deadline", "charter_id", "state", "deadline"),
+        Index("ix_tasks_charter_extension", "charter_id", "extension_date"),  # requests pending
         CheckConstraint(f"state IN ({_STATE_LIST})", name="state"),
         CheckConstraint("deadline >= original_deadline", name="extended_only"),
         CheckConstraint(
@@ -81,6 +86,8 @@ class Task(InJointMeeting, db.Model):
     rhythm_dates: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     rhythm_since: Mapped[date | None]
     rhythm_missed_before: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The county day the scheduler last looked for missed periods (meeting.scheduler.rhythm).
+    rhythm_checked_on: Mapped[date | None]
 
     item: Mapped[Item] = relationship()
     lead_unit: Mapped[Unit] = relationship()

@@ -110,12 +110,7 @@ def status_of(task: Task, today: date, reports: Reports | None = None) -> Rhythm
     rhythm = rhythm_of(task)
     if rhythm is None:
         return None
-    if reports is None:
-        reports = [(report.kind, report.created_at) for report in task.reports]
-    reports = list(reports)
-    # The rhythm is the lead unit's: a responsible unit's part does not stand for its report.
-    dates = [local(at).date() for kind, at in reports if kind != "part"]
-    stop = _stop(task, reports, today)
+    dates, stop = _report_dates(task, today, reports)
     return RhythmStatus(
         rhythm=rhythm,
         since=task.rhythm_since,
@@ -126,9 +121,27 @@ def status_of(task: Task, today: date, reports: Reports | None = None) -> Rhythm
 
 
 def missed_reports(task: Task, today: date, reports: Reports | None = None) -> int:
-    """How many reports TASK has missed by TODAY, under all the rhythms it has had."""
-    status = status_of(task, today, reports)
-    return status.missed_count if status else task.rhythm_missed_before
+    """How many reports TASK has missed by TODAY, under all the rhythms it has had (as
+    `status_of(…).missed_count`, counted without listing the periods)."""
+    rhythm = rhythm_of(task)
+    if rhythm is None:
+        return task.rhythm_missed_before
+    dates, stop = _report_dates(task, today, reports)
+    missed = workflow.missed_count(rhythm, task.rhythm_since, dates, today, stop)
+    return task.rhythm_missed_before + missed
+
+
+def _report_dates(
+    task: Task, today: date, reports: Reports | None
+) -> tuple[list[date], date | None]:
+    """The county days of TASK's reports that count for its rhythm, and the day reporting
+    stopped (None: still reported on)."""
+    if reports is None:
+        reports = [(report.kind, report.created_at) for report in task.reports]
+    reports = list(reports)
+    # The rhythm is the lead unit's: a responsible unit's part does not stand for its report.
+    dates = [local(at).date() for kind, at in reports if kind != "part"]
+    return dates, _stop(task, reports, today)
 
 
 def _stop(task: Task, reports: list[tuple[str, datetime]], today: date) -> date | None:

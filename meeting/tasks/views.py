@@ -24,7 +24,7 @@ from meeting.scope import current_charter_id, follow, several_joint_meetings
 from meeting.tasks import bulletins as bulletin_ops
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.export import ledger_xlsx
-from meeting.tasks.ledger import ledger_query
+from meeting.tasks.ledger import EXPORT_LOADING, ledger_query
 from meeting.tasks.models import Bulletin, ProgressReport, Task
 from meeting.tasks.operations import (
     UPLOAD_FOLDER,
@@ -179,7 +179,7 @@ def export():
     """The ledger with the same filters, as an Excel workbook."""
     filters = _page_filters()
     today = county_today()
-    query = ledger_query(filters, today, rules(), current_user)
+    query = ledger_query(filters, today, rules(), current_user, loading=EXPORT_LOADING)
     tasks = db.session.scalars(query.execution_options(yield_per=EXPORT_BATCH))
     return attachment(
         ledger_xlsx(tasks, today, title=_ledger_title(filters)),

@@ -17,6 +17,7 @@ from meeting.accounts.models import User
 from meeting.charter.models import Unit
 from meeting.charter.rules import rules
 from meeting.extensions import db
+from meeting.figures_cache import remembered
 from meeting.items.models import Item
 from meeting.items.queries import visible_items
 from meeting.meetings.models import Meeting
@@ -56,6 +57,7 @@ def _year_of(column, year: int | None):
 # ---- items ----
 
 
+@remembered
 def items_by_state(
     viewer: User, charter_ids: list[int], unit_ids: list[int] | None = None, year: int | None = None
 ) -> dict[int, dict[str, int]]:
@@ -84,6 +86,7 @@ class QueueAge:
     median_days: float | None
 
 
+@remembered
 def queue_age(state: str, since, charter_ids: list[int], today: date) -> dict[int, QueueAge]:
     """{joint meeting: QueueAge} of the items in STATE, waiting since the column SINCE: the
     review queue (submitted, since submitted_at) or the approval queue (reviewed, since the
@@ -168,6 +171,7 @@ class UnitTasks(TaskCounts):
     name: str = ""
 
 
+@remembered
 def tasks_by_unit(
     viewer: User, charter_ids: list[int], today: date, year: int | None = None
 ) -> dict[int, list[UnitTasks]]:
@@ -188,6 +192,7 @@ def tasks_by_unit(
     return figures
 
 
+@remembered
 def task_counts(
     viewer: User, charter_ids: list[int], today: date, unit_ids: list[int] | None = None
 ) -> dict[int, TaskCounts]:
@@ -206,6 +211,7 @@ def task_counts(
     return figures
 
 
+@remembered
 def warnings(viewer: User, charter_ids: list[int], today: date) -> dict[int, dict[str, int]]:
     """{joint meeting: {level: n}}: the open tasks VIEWER sees in each warning band (临期,
     超期, 严重超期), by each joint meeting's own bands (the ledger's `warning_is`)."""
@@ -243,6 +249,7 @@ def month_ends(today: date, months: int = TREND_MONTHS) -> list[date]:
     return ends
 
 
+@remembered
 def overdue_trend(
     viewer: User, charter_ids: list[int], today: date, months: int = TREND_MONTHS
 ) -> dict[int, list[tuple[date, int]]]:
@@ -274,6 +281,7 @@ def overdue_trend(
 # ---- meetings ----
 
 
+@remembered
 def plenary_status(charter_ids: list[int], year: int) -> dict[int, str]:
     """{joint meeting: none | planned | convened | held}: how far YEAR's plenary got (the
     furthest of the year's plenaries not cancelled)."""

@@ -221,11 +221,12 @@ def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
         History.role,
     )
     found = []
-    item_ids = visible_items(user).with_only_columns(Item.id)
+    # Joined, not `Item.id IN (visible ids)`: that list is every item, built before the latest
+    # ten rows are found.
     items = (
-        select(*columns, Item.id, Item.title)
-        .join(Item, and_(History.subject_kind == "item", History.subject_id == Item.id))
-        .where(Item.id.in_(item_ids))
+        visible_items(user)
+        .with_only_columns(*columns, Item.id, Item.title)
+        .join(History, _history_of("item", Item))
         .order_by(History.id.desc())
         .limit(limit)
     )
@@ -247,7 +248,7 @@ def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
         )
     tasks = (
         select(*columns, Task.id, Task.title)
-        .join(Task, and_(History.subject_kind == "task", History.subject_id == Task.id))
+        .join(Task, _history_of("task", Task))
         .where(visible_to(user))
         .order_by(History.id.desc())
         .limit(limit)
@@ -296,3 +297,13 @@ def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
     ids = {activity.actor for activity in latest if activity.actor}
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
     return [replace(a, actor=actor_name(people.get(a.actor))) for a in latest]
+
+
+def _history_of(kind: str, model):
+    """The join of history rows of KIND to MODEL's rows, on the joint meeting too: so the
+    database walks the joint meeting's latest rows (ix_history_charter_latest) and stops."""
+    return and_(
+        History.subject_kind == kind,
+        History.subject_id == model.id,
+        History.charter_id == model.charter_id,
+    )

@@ -19,7 +19,7 @@ from meeting.meetings.queries import to_convene_filter
 from meeting.tasks.models import Task
 from meeting.workbench.figures import days_since
 from meeting.workbench.lists import LIMIT, charters_of, liaison_units, live_seats, short
-from workflows.agenda_item import APPROVERS, UNIT_SOURCE
+from workflows.agenda_item import APPROVERS, ASSIGNED_SOURCES, UNIT_SOURCE
 from workflows.meeting import REPLY_STATES, SIGNERS
 from workflows.roles import LIAISON, OFFICE, ROLES
 
@@ -95,7 +95,7 @@ def waiting(user: User, today: date, limit: int = LIMIT) -> list[Waiting]:
             _("Assigned work to submit"),
             Item.updated_at,
             mine,
-            Item.source != UNIT_SOURCE,
+            Item.source.in_(ASSIGNED_SOURCES),
             Item.state.in_(("draft", "returned")),
         )
         tasks(
