@@ -68,7 +68,7 @@ def add_to_agenda(meeting: Meeting, item: Item, user: User) -> AgendaEntry:
 def remove_from_agenda(meeting: Meeting, item_id: int, user: User) -> None:
     """Take the item ITEM_ID off MEETING's agenda (refused if it is not on it)."""
     may_record(meeting, user, "edit_agenda")
-    entry = _entry(meeting, item_id)
+    entry = agenda_entry(meeting, item_id)
     item = entry.item
     meeting.agenda.remove(entry)
     if item.state == "scheduled":
@@ -93,7 +93,7 @@ def reorder_agenda(meeting: Meeting, item_ids: list, user: User) -> None:
 def move_item_up(meeting: Meeting, item_id: int, user: User) -> None:
     """Move the agenda item ITEM_ID one place up (refused if it is not on the agenda)."""
     may_record(meeting, user, "edit_agenda")
-    _entry(meeting, item_id)
+    agenda_entry(meeting, item_id)
     order = [entry.item_id for entry in meeting.agenda]
     i = order.index(item_id)
     if i > 0:
@@ -140,7 +140,7 @@ def record_decision(
 ) -> AgendaEntry:
     """Record the meeting's DECISION on ITEM by firing that agenda-item event."""
     may_record(meeting, user, "record_decisions")
-    entry = _entry(meeting, item.id)
+    entry = agenda_entry(meeting, item.id)
     decisions = workflow.kind(meeting.kind).decisions
     if decision not in decisions:
         raise InvalidInput({"decision": _("Choose one of: %(c)s.", c=", ".join(decisions))})
@@ -299,7 +299,8 @@ def _number(text: str) -> int:
     return int(digits) if digits.isdigit() and len(digits) < 10 else 0
 
 
-def _entry(meeting: Meeting, item_id: int) -> AgendaEntry:
+def agenda_entry(meeting: Meeting, item_id: int) -> AgendaEntry:
+    """MEETING's agenda entry of ITEM_ID; refused when the item is not on its agenda."""
     entry = next((e for e in meeting.agenda if e.item_id == item_id), None)
     if entry is None:
         raise InvalidTransition(_("This item is not on the meeting's agenda."),

@@ -18,6 +18,7 @@ from meeting.errors import InvalidInput, InvalidTransition
 from meeting.extensions import db
 from meeting.items.models import Item
 from meeting.items.operations import fire_event
+from meeting.meetings.agenda import agenda_entry
 from meeting.meetings.minutes import decision_sentence, replace_decision
 from meeting.meetings.models import AgendaEntry, Meeting
 from meeting.meetings.operations import may_record, record_change
@@ -67,7 +68,7 @@ def correct_decision(meeting: Meeting, item: Item, decision: str, user: User,
     """更正: replace MEETING's decision on ITEM by DECISION, for DATA[correction_reason], with
     DATA["version"] the item's version and the fields DECISION carries."""
     check_correctable(meeting, user)
-    entry = _entry(meeting, item.id)
+    entry = agenda_entry(meeting, item.id)
     decisions = workflow.kind(meeting.kind).decisions
     if decision not in decisions:
         raise InvalidInput({"decision": _("Choose one of: %(c)s.", c=", ".join(decisions))})
@@ -119,11 +120,3 @@ def _withdraw_sign_off(meeting: Meeting, user: User, reason: str) -> None:
     if signer is not None:
         notify([signer], "minutes_reopened", link=f"/meetings/{meeting.id}",
                charter_id=meeting.charter_id, params={**meeting_params(meeting), "reason": reason})  # fmt: skip
-
-
-def _entry(meeting: Meeting, item_id: int) -> AgendaEntry:
-    entry = next((e for e in meeting.agenda if e.item_id == item_id), None)
-    if entry is None:
-        raise InvalidTransition(_("This item is not on the meeting's agenda."),
-                                state=meeting.state, available_events=[])  # fmt: skip
-    return entry
