@@ -42,6 +42,12 @@ def mermaid(workflow, current: str) -> str:
     text = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.S)  # the title block
     for state, label in workflow.STATES.items():
         text = text.replace(f'state "{state}" as {state}', f'state "{_(label)}" as {state}')
-    for name, event in workflow.EVENTS.items():
-        text = re.sub(rf"(-->\s*\w+\s*:\s*){name}$", rf"\g<1>{_(event.label)}", text, flags=re.M)
-    return text
+    labels = {name: _(event.label) for name, event in workflow.EVENTS.items()}
+
+    def edge(match: re.Match) -> str:
+        # One arrow may carry several events ("send_back | reopen_review"); an event that keeps
+        # the state is marked "[internal]" by transitions.
+        names = (part.replace("[internal]", "").strip() for part in match.group(2).split("|"))
+        return match.group(1) + "、".join(labels.get(name, name) for name in names)
+
+    return re.sub(r"^(\s*\S+\s*-->\s*\w+\s*:\s*)(.+)$", edge, text, flags=re.M)

@@ -4,11 +4,15 @@ The workbench's charts and the analytics count, sum and rank every item and task
 meeting: at 100,000 items each figure is a scan, yet between two looks nothing may have
 changed. Every change writes a history row in its own transaction (meeting.history), so the
 newest history id says whether anything did; that is one index lookup. A figure is kept per
-worker, keyed by its function, its arguments (a person by id: what they see is theirs), the
-newest history id and the person's language; a time argument counts to the minute.
+worker, keyed by its function, its arguments (a person by id: what they see is theirs) and the
+person's language, for as long as the newest history id stays the same, and a minute at most:
+ids are taken when rows are written, not when they commit (PostgreSQL), and a few changes
+write no history (`flask charter load`, `flask users grant`), so nothing is kept longer than a
+minute whatever the history says. Figures of an older generation are dropped, not kept.
 """
 
 import threading
+import time
 from collections import OrderedDict
 from copy import deepcopy
 from datetime import date, datetime
@@ -24,8 +28,10 @@ from meeting.extensions import db
 from meeting.history import History
 
 SIZE = 512  # figures kept per worker; each is small (counts per state, per unit, per month)
+LIFETIME = 60  # seconds a figure is kept at most
 
 _kept: OrderedDict = OrderedDict()
+_generation: tuple[int, int] | None = None  # (newest history id, minute) of what is kept
 _lock = threading.Lock()
 
 
@@ -45,21 +51,27 @@ def remembered(function=None, *, shared: bool = False):
     def figure(*args, **kwargs):
         if not current_app.config.get("FIGURES_CACHE", True):
             return function(*args, **kwargs)
+        global _generation
         key = (
             function.__module__,
             function.__qualname__,
             _key(args),
             _key(kwargs),
-            latest_change(),
             str(get_locale()) if has_request_context() else "",
         )
+        generation = (latest_change(), int(time.monotonic() // LIFETIME))
         with _lock:
+            if generation != _generation:  # something changed, or a minute passed
+                _kept.clear()
+                _generation = generation
             if key in _kept:
                 _kept.move_to_end(key)
                 value = _kept[key]
                 return value if shared else deepcopy(value)
         value = function(*args, **kwargs)
         with _lock:
+            if generation != _generation:  # a newer generation began meanwhile
+                return value if shared else deepcopy(value)
             _kept[key] = value
             while len(_kept) > SIZE:
                 _kept.popitem(last=False)

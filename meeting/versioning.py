@@ -38,8 +38,12 @@ def save_change(kind: str, row, event: str, from_state: str | None, user: User |
     try:
         db.session.flush()
     except StaleDataError:
-        # Another request wrote this row between our read and our write.
-        db.session.rollback()
+        # Another request wrote this row between our read and our write. Inside a savepoint (a
+        # batch of items) leaving its block undoes that item alone; a rollback here would undo
+        # the items already done, and the batch would still report them done.
         message = _("Someone else changed this meanwhile; reload it.")
+        if db.session().in_nested_transaction():
+            raise Stale(message) from None  # the savepoint is closed: the row cannot be read
+        db.session.rollback()
         raise Stale(message, version=row.version) from None
     record(kind, row.id, event, from_state, row.state, user, fields, charter_id=row.charter_id)

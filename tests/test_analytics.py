@@ -212,7 +212,7 @@ def expected_assessment(code: str, year: int, today: date, now: datetime) -> dic
             if key:
                 add(tasks[h.subject_id].lead_unit_id, key)
     for r in db.session.scalars(select(ProgressReport)):
-        if r.task_id in tasks and r.kind == "progress" and start <= r.created_at < end:
+        if r.task_id in tasks and r.kind in ("progress", "part") and start <= r.created_at < end:
             add(r.unit_id, "progress_reports")
     for i in db.session.scalars(select(Item).where(Item.charter_id == charter.id)):
         if i.source == "unit" and i.submitted_at and start <= i.submitted_at < end:

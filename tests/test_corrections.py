@@ -288,3 +288,26 @@ def test_a_refused_attendance_save_keeps_every_units_choice(app, client, auth, a
     assert 'value="县委办公室"' in page
     with app.app_context():
         assert db.session.get(Meeting, meeting_id).attendance == []
+
+
+def test_a_decision_is_not_corrected_once_a_later_move_brought_the_item_back(app, api):
+    """Another meeting deferred the item again after this one: the item is where this meeting's
+    decision left it, but correcting that decision would undo the later one."""
+    from sqlalchemy import update
+
+    from meeting.history import record
+    from meeting.items.models import Item
+    from tests.items_factory import user
+
+    meeting_id, (item,) = run_to_session(api, app)
+    to_minutes(api, meeting_id, item, "defer", reason="需补充调研")
+    with app.app_context():  # a later plenary put it on its agenda and deferred it once more
+        record("item", item, "defer", "scheduled", "deferred", user("office"),
+               {"meeting_id": meeting_id + 1000, "reason": "仍需调研"}, charter_id=1)  # fmt: skip
+        db.session.execute(update(Item).where(Item.id == item).values(version=Item.version + 1))
+        db.session.commit()
+    before = table_counts(app)
+    response = correct(api, meeting_id, item, "adopt", resolution="同意",
+                       correction_reason="记录有误")  # fmt: skip
+    assert response.status_code == 409, response.json
+    assert table_counts(app) == before

@@ -146,6 +146,28 @@ def test_a_batch_reports_the_items_refused_and_passes_the_rest(app, client, auth
     assert "退回修改:1项" in text and "未办理" in text
 
 
+def test_an_item_written_meanwhile_is_refused_and_the_others_stay_done(app):
+    """A write lost to another request (its UPDATE finds the version moved on) undoes that item
+    alone: the items done before it in the batch stay done, as the batch reports them."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from meeting.items.batch import fire_batch
+    from meeting.items.models import Item
+    from tests.items_factory import user
+
+    first, raced = make_item(app, "submitted"), make_item(app, "submitted")
+    with app.app_context():
+        items = [db.session.get(Item, first), db.session.get(Item, raced)]
+        # As if another request had written RACED after we read it: our copy is one behind.
+        set_committed_value(items[1], "version", items[1].version - 1)
+        versions = {item.id: str(item.version) for item in items}
+        outcome = fire_batch(items, "pass_review", user("office"), "同意", versions)
+        done, refused = [i.id for i in outcome.done], [i.id for i, _why in outcome.refused]
+        db.session.commit()
+    assert done == [first] and refused == [raced]
+    assert row(app, first) == ("reviewed", 3) and row(app, raced) == ("submitted", 2)
+
+
 def test_a_batch_without_its_text_changes_nothing(app, client, auth):
     first, second = make_item(app, "submitted"), make_item(app, "submitted")
     auth.login("office")

@@ -409,13 +409,15 @@ def reopening_event(kind_code: str) -> str:
 
 
 def correction_refusal(kind_code: str, old: str | None, new: str, item_state: str,
-                       has_tasks: bool) -> str | None:  # fmt: skip
+                       has_tasks: bool, last_move_was_it: bool = True) -> str | None:  # fmt: skip
     """Why a decision OLD on an item now in ITEM_STATE cannot be corrected to NEW (an English
     msgid), or None when it can.
 
     A correction undoes the decision and fires the new one, so what followed the decision must
-    not have happened yet: the item still sits where the decision left it, and no task was
-    assigned from an adopted item (units would be working on something no longer decided).
+    not have happened yet: the item still sits where the decision left it (LAST_MOVE_WAS_IT:
+    the item's latest change of state was this decision, not a round trip back to the same
+    state by later events), and no task was assigned from an adopted item (units would be
+    working on something no longer decided).
     """
     if old is None:
         return N_("This item has no decision to correct yet.")
@@ -423,8 +425,10 @@ def correction_refusal(kind_code: str, old: str | None, new: str, item_state: st
         return N_("The corrected decision must differ from the one recorded.")
     if has_tasks:
         return N_("Tasks were already assigned from this decision; it cannot be corrected.")
-    if item_state != decided_state(old) or reopening_event(kind_code) not in (
-        agenda_item.events_from(item_state)
+    if (
+        not last_move_was_it
+        or item_state != decided_state(old)
+        or reopening_event(kind_code) not in agenda_item.events_from(item_state)
     ):
         return N_("The item has moved on since this decision (it is now %(state)s); the "
                   "decision cannot be corrected.")  # fmt: skip

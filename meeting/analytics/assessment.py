@@ -187,7 +187,7 @@ def _reports(charter_id: int, start: datetime, end: datetime):
         .join(Task, Task.id == ProgressReport.task_id)
         .where(
             Task.charter_id == charter_id,
-            ProgressReport.kind == "progress",
+            ProgressReport.kind.in_(("progress", "part")),  # a responsible unit's part counts too
             ProgressReport.created_at >= start,
             ProgressReport.created_at < end,
         )

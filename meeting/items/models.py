@@ -26,6 +26,9 @@ class Item(InJointMeeting, db.Model):
         Index("ix_items_charter_state_approved", "charter_id", "state", "approved_at"),
         Index("ix_items_charter_title", "charter_id", "title"),
         Index("ix_items_charter_source_state", "charter_id", "source", "state"),
+        # What decides whether a person sees an item (items.queries.visible_items): a list's
+        # exact count (the API's `total`) reads this index alone.
+        Index("ix_items_visible", "charter_id", "submitted_at", "source", "unit_id"),
         Index("ix_items_charter_created", "charter_id", "created_at", "id"),
         CheckConstraint(f"state IN ({_STATE_LIST})", name="state"),
         CheckConstraint(f"category IN ({_CATEGORY_LIST})", name="category"),

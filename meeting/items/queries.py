@@ -25,7 +25,7 @@ def visible_items(user: User) -> Select:
     """Items USER may see: everything once submitted, the drafts of a unit they are a liaison
     of, and the drafts they author by their role (the office's registered assigned work; as
     `operations.can_view`). meeting.scope keeps out the joint meetings they hold no role in."""
-    query = select(Item).join(Unit, Item.unit_id == Unit.id)
+    query = select(Item)
     own_units = [seat.unit_id for seat in user.seats if seat.role == LIAISON]
     authored = [
         and_(Item.source == code, Item.charter_id.in_(
@@ -54,8 +54,8 @@ def filtered(query: Select, states: list[str], unit: str | None, text: str | Non
         query = query.where(exists().select_from(refs).where(refs.c.value == duty))
     if states:
         query = query.where(Item.state.in_(states))
-    if unit:
-        query = query.where(Unit.code == unit)
+    if unit:  # a subquery, not a join: counting the list then needs only the items' index
+        query = query.where(Item.unit_id.in_(select(Unit.id).where(Unit.code == unit)))
     if text:
         pattern = f"%{text}%"
         query = query.where(or_(Item.title.ilike(pattern), Item.proposal.ilike(pattern)))

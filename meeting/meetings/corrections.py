@@ -16,6 +16,7 @@ from meeting.accounts.models import User
 from meeting.contract import bodies, parse
 from meeting.errors import InvalidInput, InvalidTransition
 from meeting.extensions import db
+from meeting.history import History
 from meeting.items.models import Item
 from meeting.items.operations import fire_event
 from meeting.meetings.agenda import agenda_entry
@@ -58,9 +59,29 @@ def correction_refusal(meeting: Meeting, entry: AgendaEntry, decision: str) -> s
         select(func.count()).select_from(Task).where(Task.item_id == entry.item_id)
     )
     refusal = workflow.correction_refusal(
-        meeting.kind, entry.decision, decision, entry.item.state, bool(tasks)
-    )
+        meeting.kind, entry.decision, decision, entry.item.state, bool(tasks),
+        _last_move_was(meeting, entry),
+    )  # fmt: skip
     return _(refusal, state=_(agenda_item.STATES[entry.item.state])) if refusal else None
+
+
+def _last_move_was(meeting: Meeting, entry: AgendaEntry) -> bool:
+    """Whether ENTRY's item last changed state by MEETING's decision on it (and not by later
+    events that brought it back to the same state: a send-back and a second review, another
+    meeting deferring it again)."""
+    last = db.session.scalar(
+        select(History)
+        .where(History.subject_kind == "item", History.subject_id == entry.item_id,
+               History.from_state.is_distinct_from(History.to_state))
+        .order_by(History.id.desc())
+        .limit(1)
+    )  # fmt: skip
+    fields = (last.fields or {}) if last else {}
+    return (
+        last is not None
+        and last.event == entry.decision
+        and (fields.get("meeting_id", meeting.id) == meeting.id)
+    )
 
 
 def correct_decision(meeting: Meeting, item: Item, decision: str, user: User,

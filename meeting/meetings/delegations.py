@@ -14,6 +14,7 @@ from meeting.errors import Forbidden, InvalidInput, InvalidTransition
 from meeting.extensions import db
 from meeting.history import record
 from meeting.meetings.models import Delegation, Meeting, display_name
+from meeting.notifications.messages import delegation_params
 from meeting.notifications.operations import notify
 from meeting.scope import current_charter_id
 from meeting.timeutil import utcnow
@@ -96,10 +97,8 @@ def create_delegation(user: User, data: dict) -> Delegation:
         "delegation", delegation.id, "delegate", None, "active", user,
         delegation_fields(delegation), charter_id=charter_id,
     )  # fmt: skip
-    notify([delegate], "delegation_given",
-           _("Delegated to you: convening %(covers)s", covers=covers(delegation)),
-           _("%(name)s delegated convening to you (五(一)).", name=user.name),
-           link_of(delegation), charter_id=charter_id)  # fmt: skip
+    notify([delegate], "delegation_given", link=link_of(delegation), charter_id=charter_id,
+           params=delegation_params(delegation, user))  # fmt: skip
     return delegation
 
 
@@ -117,10 +116,8 @@ def revoke_delegation(delegation: Delegation, user: User) -> Delegation:
     forget_delegations()
     record("delegation", delegation.id, "revoke", "active", "revoked", user, {},
            charter_id=delegation.charter_id)  # fmt: skip
-    notify([delegation.delegate], "delegation_revoked",
-           _("Delegation revoked: convening %(covers)s", covers=covers(delegation)),
-           _("%(name)s revoked the delegation; you no longer convene under it.", name=user.name),
-           link_of(delegation), charter_id=delegation.charter_id)  # fmt: skip
+    notify([delegation.delegate], "delegation_revoked", link=link_of(delegation),
+           charter_id=delegation.charter_id, params=delegation_params(delegation, user))  # fmt: skip
     return delegation
 
 

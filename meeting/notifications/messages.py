@@ -52,6 +52,21 @@ def meeting_params(meeting) -> dict:
             "meeting_number": meeting.number, "meeting_year": meeting.year}  # fmt: skip
 
 
+def _covers(params: dict) -> str:
+    """What a delegation covers, in words: a meeting's name, or its period."""
+    if "meeting_kind" in params:
+        return meeting_name(params)
+    return _("meetings from %(start)s to %(end)s", start=params["start"], end=params["end"])
+
+
+def delegation_params(delegation, by) -> dict:
+    """The parameters naming DELEGATION (given or revoked by BY)."""
+    if delegation.meeting is not None:
+        return {"name": by.name, **meeting_params(delegation.meeting)}
+    return {"name": by.name, "start": delegation.starts_on.isoformat(),
+            "end": delegation.ends_on.isoformat()}  # fmt: skip
+
+
 def meeting_name(params: dict) -> str:
     if params.get("meeting_number") is None:
         return params["meeting_title"]
@@ -120,6 +135,16 @@ CATALOGUE: dict[str, Message] = {
     ),
     "minutes_published": Message(N_("Minutes published"), N_("Minutes published: %(number)s"),
                                  meeting_name),
+    "delegation_given": Message(
+        N_("Delegations given to you"),
+        lambda p: _("Delegated to you: convening %(covers)s", covers=_covers(p)),
+        N_("%(name)s delegated convening to you (五(一))."),
+    ),
+    "delegation_revoked": Message(
+        N_("Delegations revoked"),
+        lambda p: _("Delegation revoked: convening %(covers)s", covers=_covers(p)),
+        N_("%(name)s revoked the delegation; you no longer convene under it."),
+    ),
     "minutes_receipt_reminder": Message(
         N_("Minutes to sign for"), N_("Please sign for the minutes: %(meeting)s"),
         N_("The office asks your unit to sign for the minutes %(number)s (签收)."),

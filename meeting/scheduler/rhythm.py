@@ -40,7 +40,9 @@ def missed_reports(now: datetime, charter: Charter) -> int:
         Task.rhythm.is_not(None),
         Task.rhythm_since < today,  # a rhythm started today has no period closed yet
         # Periods close at midnight: a task looked at today has nothing new until tomorrow.
-        or_(Task.rhythm_checked_on.is_(None), Task.rhythm_checked_on < today),
+        # (Not "before today": a tick run for a day ahead, `flask scheduler tick --at`, must
+        # not silence the days up to it.)
+        or_(Task.rhythm_checked_on.is_(None), Task.rhythm_checked_on != today),
     )
     chased = (
         select(Task, Item.title)
@@ -52,10 +54,7 @@ def missed_reports(now: datetime, charter: Charter) -> int:
     if not rows:
         return 0
     reports = report_times(charter.id, chased.with_only_columns(Task.id).order_by(None))
-    db.session.execute(
-        update(Task).where(*unchecked).values(rhythm_checked_on=today),
-        execution_options={"synchronize_session": False},
-    )
+    _mark_checked([task.id for task, _title in rows], today)
     late = []
     for task, title in rows:
         status = status_of(task, today, reports.get(task.id, []))
@@ -86,6 +85,20 @@ def missed_reports(now: datetime, charter: Charter) -> int:
             )
         )
     return remind_all(dues, now, charter.id)
+
+
+CHECKED_BATCH = 5000  # ids in one UPDATE: under SQLite's limit of bound parameters
+
+
+def _mark_checked(task_ids: list[int], today) -> None:
+    """Mark the tasks read (by id: not a task that came into the query's reach meanwhile)."""
+    for start in range(0, len(task_ids), CHECKED_BATCH):
+        db.session.execute(
+            update(Task)
+            .where(Task.id.in_(task_ids[start : start + CHECKED_BATCH]))
+            .values(rhythm_checked_on=today),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def _liaisons(unit_ids: set[int]) -> dict[int, list[User]]:

@@ -21,6 +21,7 @@ INDEXES = [
     ("ix_items_charter_state_approved", "items", ["charter_id", "state", "approved_at"]),
     ("ix_items_charter_title", "items", ["charter_id", "title"]),
     ("ix_items_charter_source_state", "items", ["charter_id", "source", "state"]),
+    ("ix_items_visible", "items", ["charter_id", "submitted_at", "source", "unit_id"]),
     ("ix_items_charter_created", "items", ["charter_id", "created_at", "id"]),
     ("ix_tasks_charter_deadline", "tasks", ["charter_id", "deadline", "id"]),
     ("ix_tasks_charter_state_deadline", "tasks", ["charter_id", "state", "deadline"]),

@@ -1,19 +1,24 @@
 """Browser tests: Playwright driving Debian's chromium against the app served on loopback.
 
 `live_server` serves the test's app (with its database) from a thread; `page` is a fresh
-browser context. A failing test leaves a screenshot in test-artifacts/.
+browser context the size of the office PC (1366×768). `as_phone` / `as_office_pc` resize it
+(liaisons work on a 390×844 phone), `sign_in_as` signs in on the person's device, `nav` and
+`sign_out` go through the menu button on a phone, and `snap` keeps a full-page screenshot as
+test-artifacts/mission-<name>.png. A failing test leaves a screenshot in test-artifacts/.
 """
 
 import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
+OFFICE_PC = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # Without the background-networking flags chromium keeps dialling out on a closed network.
 CHROMIUM_ARGS = [
@@ -64,7 +69,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="zh-CN", viewport=OFFICE_PC)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
@@ -90,3 +95,72 @@ def sign_in(page, server, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"{server.url}/")
+
+
+def as_phone(page) -> None:
+    """A liaison's phone: 390×844, where the navigation hides behind the menu button."""
+    page.set_viewport_size(PHONE)
+
+
+def as_office_pc(page) -> None:
+    """The office PC: 1366×768, the side navigation beside the content."""
+    page.set_viewport_size(OFFICE_PC)
+
+
+def on_phone(page) -> bool:
+    return page.viewport_size["width"] < 768
+
+
+def sign_in_as(page, server, username: str) -> None:
+    """Sign in on the person's device: a liaison on the phone, everyone else at the office PC."""
+    if username.startswith("liaison"):
+        as_phone(page)
+    else:
+        as_office_pc(page)
+    page.context.clear_cookies()
+    sign_in(page, server, username)
+
+
+def open_menu(page) -> None:
+    """On a phone, open the side navigation from the menu button (a no-op at the office PC)."""
+    if not on_phone(page):
+        return
+    menu = page.locator("#sidenav")
+    page.locator("#menu-button").click()
+    page.wait_for_function(
+        "() => document.querySelector('#sidenav').matches('.show:not(.showing)')"
+    )
+    expect(menu).to_be_visible()
+
+
+def nav(page, label: str) -> None:
+    """Follow a link of the side navigation, through the menu on a phone."""
+    open_menu(page)
+    link = page.locator("#sidenav").get_by_role("link", name=label, exact=True)
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_url(f"**{href}")
+    # The page reached is marked current in the navigation (hidden again on a phone).
+    expect(page.locator("#sidenav a[aria-current=page]")).to_have_text(label)
+    if on_phone(page):  # the new page starts with the menu closed
+        expect(page.locator("#sidenav")).to_be_hidden()
+
+
+def sign_out(page) -> None:
+    """Sign out with the navigation's button (in the menu on a phone)."""
+    open_menu(page)
+    page.locator("#sidenav").get_by_role("button", name="退出").click()
+    page.wait_for_url("**/login**")
+
+
+def snap(page, name: str) -> None:
+    """Keep a full-page screenshot of this step as test-artifacts/mission-<name>.png, once the
+    workflow diagrams are drawn; at either size the page must not scroll sideways."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('pre.mermaid')].every(p => p.querySelector('svg'))"
+    )
+    width = page.viewport_size["width"]
+    scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} scrolls sideways at {width} px ({scroll_width})"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"mission-{name}.png"), full_page=True)
