@@ -49,12 +49,9 @@ def ledger_query(filters: "TaskQuery", today: date, rules: dict, viewer: User,
                  loading=PAGE_LOADING) -> Select:  # fmt: skip
     """Tasks matching FILTERS (the ledger's query string, meeting.contract.queries.TaskQuery)
     as of TODAY, loaded with LOADING; a liaison sees only tasks of their own unit."""
-    query = (
-        select(Task)
-        .join(Unit, Task.lead_unit_id == Unit.id)
-        .where(visible_to(viewer))
-        .options(*loading)
-    )
+    query = select(Task).where(visible_to(viewer)).options(*loading)
+    if filters.sort == "unit":  # joined only to sort: counting the list reads the tasks alone
+        query = query.join(Unit, Task.lead_unit_id == Unit.id)
     query = narrow(query, Task.charter_id, filters.joint_meeting)
     if filters.unit:
         units = select(Unit.id).where(Unit.code == filters.unit)  # in any joint meeting shown
