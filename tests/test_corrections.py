@@ -302,8 +302,9 @@ def test_a_decision_is_not_corrected_once_a_later_move_brought_the_item_back(app
     meeting_id, (item,) = run_to_session(api, app)
     to_minutes(api, meeting_id, item, "defer", reason="需补充调研")
     with app.app_context():  # a later plenary put it on its agenda and deferred it once more
+        charter_id = db.session.get(Item, item).charter_id
         record("item", item, "defer", "scheduled", "deferred", user("office"),
-               {"meeting_id": meeting_id + 1000, "reason": "仍需调研"}, charter_id=1)  # fmt: skip
+               {"meeting_id": meeting_id + 1000, "reason": "仍需调研"}, charter_id=charter_id)  # fmt: skip
         db.session.execute(update(Item).where(Item.id == item).values(version=Item.version + 1))
         db.session.commit()
     before = table_counts(app)
