@@ -216,7 +216,7 @@ def postgres(name: str) -> str:
     """A database NAME on the throwaway cluster (started by main)."""
     subprocess.run(["createdb", "-h", "127.0.0.1", "-p", "54339", "-U", "lianxi", name],
                    check=True)  # fmt: skip
-    return f"postgresql://lianxi@127.0.0.1:54339/{name}"
+    return f"postgresql+psycopg://lianxi@127.0.0.1:54339/{name}"
 
 
 def main() -> None:
@@ -234,6 +234,9 @@ def main() -> None:
             else:
                 url = postgres(f"bench_{count}_{int(time.time())}")
             results[(database, count)] = measure(url, count)
+            # As soon as measured: a later failure must not lose what was measured.
+            print(json.dumps({"db": database, "items": count, **results[(database, count)]},
+                             ensure_ascii=False), flush=True)  # fmt: skip
     for database in databases:
         first, second = results[(database, small)], results[(database, large)]
         ping2 = second["ping"]
