@@ -8,7 +8,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
 
 from meeting.analytics.assessment import MEASURES, Assessment
 from meeting.tasks.export import (
@@ -19,6 +18,7 @@ from meeting.tasks.export import (
     TITLE_STYLE,
     _cell,
     _styled,
+    print_a4_landscape,
 )
 
 HEADERS = ["名次", "成员单位", *(m.header for m in MEASURES), "得分"]
@@ -84,20 +84,7 @@ def assessment_xlsx(assessment: Assessment) -> bytes:
     sheet.merged_cells.add(f"A{TITLE_ROW}:{LAST_COLUMN}{TITLE_ROW}")
     sheet.merged_cells.add(f"A{AS_OF_ROW}:{LAST_COLUMN}{AS_OF_ROW}")
     sheet.merged_cells.add(f"A{weights_row + 1}:{LAST_COLUMN}{weights_row + 1}")
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    setup = sheet.page_setup
-    setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    setup.paperSize = Worksheet.PAPERSIZE_A4
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    margins = sheet.page_margins
-    margins.left = margins.right = 0.4
-    margins.top, margins.bottom = 0.6, 0.7
-    margins.header, margins.footer = 0.3, 0.3
-    sheet.print_options.horizontalCentered = True
-    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
-    sheet.oddFooter.center.size = 10
-    sheet.oddFooter.center.font = FONT_NAME
+    print_a4_landscape(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

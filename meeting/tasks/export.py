@@ -138,6 +138,12 @@ def _finish(sheet, last_row: int) -> None:
     sheet.merged_cells.add(f"A{TITLE_ROW}:{LAST_COLUMN}{TITLE_ROW}")
     sheet.merged_cells.add(f"A{AS_OF_ROW}:{LAST_COLUMN}{AS_OF_ROW}")
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{LAST_COLUMN}{last_row}"
+    print_a4_landscape(sheet)
+
+
+def print_a4_landscape(sheet) -> None:
+    """Print SHEET on A4 landscape, one page wide, the header row on every page, centred,
+    「第 N 页 共 M 页」 in the footer (the ledger and the assessment print alike)."""
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     setup = sheet.page_setup
     setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
