@@ -10,8 +10,10 @@ from tests.test_query_counts import counted
 
 
 @pytest.fixture
-def remembering(app):
+def remembering(app, monkeypatch):
     app.config["FIGURES_CACHE"] = True
+    # Figures live a minute at most: a slow run crossing a minute would forget them mid-test.
+    monkeypatch.setattr("meeting.figures_cache.LIFETIME", 10**9)
     forget()
     yield app
     forget()
