@@ -49,6 +49,10 @@ class BaseConfig:
     SCHEDULER_INTERVAL_SECONDS = 600
     SCHEDULER_MAIL_SECONDS = 60
     SCHEDULER_MISFIRE_GRACE_SECONDS = 24 * 3600
+    # Where items stall (meeting.analytics.stalls): the scheduler computes the figures this
+    # often; a page computes them itself only when none are younger than the maximum age.
+    STALLS_REFRESH_SECONDS = 600
+    STALLS_MAX_AGE_SECONDS = 3600
 
 
 class DevelopmentConfig(BaseConfig):
@@ -65,6 +69,8 @@ class TestingConfig(BaseConfig):
     # Each test's database starts its history ids afresh, so a figure remembered by one test
     # (meeting.figures_cache) could answer for another: tests/test_figures_cache.py turns it on.
     FIGURES_CACHE = False
+    # Each look at the stall figures computes them afresh: tests see what they just did.
+    STALLS_MAX_AGE_SECONDS = 0
 
 
 class ProductionConfig(BaseConfig):

@@ -28,11 +28,14 @@ def init_app(app: Flask) -> None:
     from meeting.notifications import mail  # noqa: F401 (models)
     from meeting.notifications import models as notification_models  # noqa: F401
     from meeting.notifications import views as notification_views
-    from meeting.notifications.operations import unread_count
+    from meeting.notifications.operations import unread_badge
     from meeting.opinions import models as opinion_models  # noqa: F401
     from meeting.opinions import views as opinion_views
     from meeting.reports import views as report_views
-    from meeting.scheduler import reminders  # noqa: F401 (models)
+    from meeting.scheduler import (
+        reminders,  # noqa: F401 (models)
+        sweeps,  # noqa: F401 (models)
+    )
     from meeting.scope import enter_scope
     from meeting.tasks import models as task_models  # noqa: F401
     from meeting.tasks import notifications as task_notifications  # noqa: F401 (receivers)
@@ -138,7 +141,7 @@ def init_app(app: Flask) -> None:
             "RHYTHM_KINDS": rhythm_workflow.KINDS,
             "ATTENDANCE": meeting_workflow.ATTENDANCE,
             "CONVENED_STATES": meeting_workflow.CONVENED_STATES,
-            "unread": lambda: unread_count(current_user) if current_user.is_authenticated else 0,
+            "unread": lambda: unread_badge(current_user) if current_user.is_authenticated else 0,
         }
 
     app.add_template_filter(timeutil.display, "localtime")

@@ -1,5 +1,5 @@
 """Operator commands: `flask charter load|list|units`, `flask users create|grant|disable|
-revoke-tokens|token`, `flask demo accounts`.
+revoke-tokens|token`, `flask demo accounts`, `flask analytics refresh`.
 
 Each exits 0 on success and 2 with a one-line reason on bad input, changing nothing.
 """
@@ -34,6 +34,7 @@ charter_cli = AppGroup("charter", help="Load and inspect the joint meetings' cha
 users_cli = AppGroup("users", help="Create accounts and API tokens.")
 demo_cli = AppGroup("demo", help="Demo data for trying Lianxi out.")
 scheduler_cli = AppGroup("scheduler", help="The scheduler: reminders and e-mail.")
+analytics_cli = AppGroup("analytics", help="Figures over whole joint meetings.")
 
 
 def fail(message: str) -> None:
@@ -289,6 +290,15 @@ def scheduler_jobs():
         click.echo(f"{job_id}\t{next_run.isoformat() if next_run else 'paused'}\t{name}")
 
 
+@analytics_cli.command("refresh")
+def analytics_refresh():
+    """Compute where items stall afresh, for every joint meeting (as the scheduler does)."""
+    from meeting.analytics.stalls import refresh_all
+    from meeting.timeutil import utcnow
+
+    click.echo(f"Stall figures computed for {refresh_all(utcnow())} joint meeting(s).")
+
+
 def reported(command):
     """A command whose database errors (none there, not migrated, unreachable) end in one line
     and exit 2, never a traceback."""
@@ -350,7 +360,7 @@ def restore_command(path):
 
 
 def init_app(app: Flask) -> None:
-    for group in (charter_cli, users_cli, demo_cli, scheduler_cli):
+    for group in (charter_cli, users_cli, demo_cli, scheduler_cli, analytics_cli):
         for command in group.commands.values():
             if not getattr(command.callback, "reported", False):
                 command.callback = reported(command.callback)
@@ -361,3 +371,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(analytics_cli)

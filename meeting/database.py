@@ -1,5 +1,8 @@
 """Engine set-up: SQLite pragmas and write-safe transactions."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import Flask, has_request_context, request
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
@@ -34,7 +37,22 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def _reading() -> bool:
-    return has_request_context() and request.method in READ_METHODS
+    return _only_reading.get() or (has_request_context() and request.method in READ_METHODS)
+
+
+_only_reading: ContextVar[bool] = ContextVar("only_reading", default=False)
+
+
+@contextmanager
+def only_reading():
+    """A transaction begun inside this block only reads: on SQLite it begins deferred and holds
+    no writer back (a long computation, whose few result rows are written afterwards in a
+    transaction of their own). Writing in it would fail at once if another writer got in."""
+    token = _only_reading.set(True)
+    try:
+        yield
+    finally:
+        _only_reading.reset(token)
 
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

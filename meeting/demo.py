@@ -80,7 +80,10 @@ def seed(charter: Charter, count: int, seed_value: int = 1) -> dict[str, int]:
     names, weights = list(STATES), [share for share, _ in STATES.values()]
     counts = {"items": 0, "tasks": 0, "meetings": 0, "history": 0, "notifications": 0}
     meetings = _Meetings(charter, office, counts)
-    start = utcnow() - timedelta(days=3 * 365)
+    # Three years of items, the newest made early enough that all its steps (three days apart,
+    # its task's two more) lie in the past: nothing is stamped later than now.
+    longest = max(len(steps) for _share, steps in STATES.values())
+    start = utcnow() - timedelta(days=3 * 365 + 3 * longest + 3)
     for first in range(0, count, BATCH):
         size = min(BATCH, count - first)
         states = rng.choices(names, weights, k=size)
@@ -255,6 +258,7 @@ class _Meetings:
 
     def _make(self, when: datetime, state: str, events: list[str]) -> int:
         year = when.year
+        stamped = min(when, utcnow())  # a meeting planned ahead was written down before now
         last = db.session.scalar(
             select(db.func.max(Meeting.number)).where(
                 Meeting.charter_id == self.charter.id, Meeting.kind == "plenary",
@@ -272,7 +276,7 @@ class _Meetings:
                           starts_at=when, location="县政府常务会议室", state=state,
                           version=len(events), year=year, number=number,
                           created_by_id=self.office.id, convened_by_id=self.office.id,
-                          created_at=when - timedelta(days=20), updated_at=when,
+                          created_at=stamped - timedelta(days=20), updated_at=stamped,
                           minutes_text="会议纪要(演示)" if published else None,
                           minutes_year=year if published else None, minutes_number=minutes,
                           minutes_published_at=when if published else None)  # fmt: skip
@@ -284,7 +288,7 @@ class _Meetings:
                   "publish_minutes": ("minutes_signed", "minutes_published")}  # fmt: skip
         row = {"charter_id": self.charter.id}
         db.session.execute(insert(History), [
-            _history("meeting", meeting.id, event, *states[event], when, row) for event in events
+            _history("meeting", meeting.id, event, *states[event], stamped, row) for event in events
         ])  # fmt: skip
         self.counts["meetings"] += 1
         return meeting.id

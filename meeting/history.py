@@ -64,16 +64,17 @@ def record(subject_kind: str, subject_id: int, event: str, from_state: str | Non
     return row
 
 
-def history_of(subject_kind: str, subject_id: int) -> list[History]:
-    """SUBJECT's history rows, oldest first, with the people who made them (for their names)."""
-    return list(
-        db.session.scalars(
-            select(History)
-            .where(History.subject_kind == subject_kind, History.subject_id == subject_id)
-            .options(selectinload(History.actor))
-            .order_by(History.id)
-        )
+def history_of(subject_kind: str, subject_id: int, with_actors: bool = True) -> list[History]:
+    """SUBJECT's history rows, oldest first, with the people who made them (for their names;
+    the API sends the username each row keeps, and asks WITH_ACTORS=False)."""
+    query = (
+        select(History)
+        .where(History.subject_kind == subject_kind, History.subject_id == subject_id)
+        .order_by(History.id)
     )
+    if with_actors:
+        query = query.options(selectinload(History.actor))
+    return list(db.session.scalars(query))
 
 
 # ---- how a row reads ----

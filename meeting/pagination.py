@@ -32,15 +32,16 @@ class CountedPage(SelectPagination):
     `more` is true when there are more rows than `total` says (the count stopped at the cap).
     """
 
-    def __init__(self, *args, cap: int | None = None, **kwargs):
+    def __init__(self, *args, cap: int | None = None, counter=narrow_count, **kwargs):
         self._cap = cap
+        self._counter = counter
         self.more = False
         super().__init__(*args, **kwargs)
 
     def _query_count(self) -> int:
         query = self._query_args["select"]
         if self._cap is None:
-            return narrow_count(query)
+            return self._counter(query)
         # Enough to show ten pages past this one, so the pager's next links are real.
         cap = max(self._cap, (self.page + 10) * self.per_page)
         found = narrow_count(query, cap + 1)
@@ -48,9 +49,11 @@ class CountedPage(SelectPagination):
         return min(found, cap)
 
 
-def paginate(query: Select, page: int, per_page: int, cap: int | None = None) -> CountedPage:
-    """Page PAGE of QUERY, PER_PAGE rows, the total counted up to CAP (None: exactly)."""
+def paginate(query: Select, page: int, per_page: int, cap: int | None = None,
+             counter=narrow_count) -> CountedPage:  # fmt: skip
+    """Page PAGE of QUERY, PER_PAGE rows, the total counted up to CAP (None: exactly, by
+    COUNTER, a list's own way to count QUERY's rows)."""
     return CountedPage(
         select=query, session=db.session(), page=page, per_page=per_page, max_per_page=None,
-        error_out=False, count=True, cap=cap,
+        error_out=False, count=True, cap=cap, counter=counter,
     )  # fmt: skip

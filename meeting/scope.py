@@ -52,7 +52,12 @@ def enter_scope(user: User) -> None:
     """From now on this request sees what USER may see, and acts in its current meeting."""
     g.scope_user = user
     g.visible_charter_ids = None if user.is_admin else list(user.charter_ids)
-    user.acting_in(current_charter_id())
+    if g.visible_charter_ids is not None and len(g.visible_charter_ids) == 1:
+        # Someone with a role in one joint meeting sees that one only: it is their current
+        # one whatever the switcher says (`_choose_current`), known without reading charters.
+        user.acting_in(g.visible_charter_ids[0])
+    else:
+        user.acting_in(current_charter_id())
 
 
 def visible_charter_ids() -> list[int] | None:
@@ -186,7 +191,16 @@ def _scope_every_select(state: ORMExecuteState) -> None:
     ids = visible_charter_ids()
     if ids is None or not state.is_select or state.execution_options.get("unscoped"):
         return
-    state.statement = state.statement.options(
+    state.statement = state.statement.options(*_scope_options(ids))
+
+
+def _scope_options(ids: list[int]) -> tuple:
+    """The criteria of the joint meetings IDS, built once per request (a request makes many
+    queries, each of which gets them)."""
+    kept = g.get("scope_options")
+    if kept is not None and kept[0] is ids:
+        return kept[1]
+    options = (
         with_loader_criteria(
             InJointMeeting, lambda cls: cls.charter_id.in_(ids), include_aliases=True
         ),
@@ -199,3 +213,5 @@ def _scope_every_select(state: ORMExecuteState) -> None:
             include_aliases=True,
         ),
     )
+    g.scope_options = (ids, options)
+    return options

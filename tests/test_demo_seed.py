@@ -3,8 +3,12 @@
 from sqlalchemy import func, select
 
 from meeting.extensions import db
+from meeting.history import History
 from meeting.items.models import Item
+from meeting.meetings.models import Meeting
+from meeting.notifications.models import Notification
 from meeting.tasks.models import Task
+from meeting.timeutil import utcnow
 from tests.conftest import Auth
 from workflows import agenda_item
 
@@ -37,6 +41,23 @@ def test_seeded_data_covers_every_state_and_keeps_the_invariants(app, runner):
             select(Item.title).order_by(Item.id).offset(400).limit(5)
         ).all()
     assert repeated == titles
+
+
+def test_nothing_seeded_is_stamped_later_than_now(app, runner):
+    """A record changed in the future would stay "changed since" every check (the scheduler's
+    windows) and sort above today's real work."""
+    assert runner.invoke(args=["demo", "seed", "--items", "300", "--seed", "3"]).exit_code == 0
+    with app.app_context():
+        now = utcnow()
+        stamps = {
+            "items": select(func.max(Item.updated_at)),
+            "tasks": select(func.max(Task.updated_at)),
+            "history": select(func.max(History.at)),
+            "meetings": select(func.max(Meeting.updated_at)),
+            "notifications": select(func.max(Notification.created_at)),
+        }
+        latest = {name: db.session.scalar(query) for name, query in stamps.items()}
+    assert all(stamp <= now for stamp in latest.values()), latest
 
 
 def test_seed_refuses_bad_sizes(app, runner):

@@ -170,3 +170,19 @@ def test_filters_and_mark_all_read_touch_only_the_persons_own(platform):
     # One joint meeting only: no joint-meeting filter to choose from.
     alone = signed_in(app, "liaison-edu").get("/notifications/").get_data(as_text=True)
     assert f'value="{FUGU}"' not in alone
+
+
+def test_the_unread_badge_counts_to_99_then_says_99_plus(app):
+    """Every page's menu shows the unread count; past 99 it stops counting (「99+」): the exact
+    count of thousands let pile up would be read on every page."""
+    with app.app_context():
+        send("liaison-edu", FUGU, "task_urged", 99)
+        db.session.commit()
+    client = signed_in(app, "liaison-edu")
+    assert re.search(r'id="unread-count">99<', client.get("/").get_data(as_text=True))
+    with app.app_context():
+        send("liaison-edu", FUGU, "task_urged", 2)
+        db.session.commit()
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert re.search(r'id="unread-count">99\+<', page)
+    assert unread(app, "liaison-edu") == 101  # only the badge stops counting

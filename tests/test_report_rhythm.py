@@ -135,13 +135,14 @@ def test_missed_periods_are_the_closed_periods_with_no_report(since, days, offse
     since=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
     kind=st.sampled_from(["every_days", "monthly", "dates"]),
     days=st.integers(1, 60),
-    offsets=st.lists(st.integers(-10, 400), max_size=20),
-    horizon=st.integers(0, 400),
-    stop=st.one_of(st.none(), st.integers(0, 400)),
+    offsets=st.lists(st.integers(-10, 1500), max_size=20),
+    horizon=st.integers(0, 1500),  # years of months, leap days among them
+    stop=st.one_of(st.none(), st.integers(0, 1500)),
 )
 def test_the_missed_count_is_the_number_of_missed_periods(since, kind, days, offsets, horizon,
                                                           stop):  # fmt: skip
-    """The export's counting shortcut agrees with the periods the task page lists."""
+    """The export's counting shortcut (arithmetic for every N days and monthly) agrees with
+    the periods the task page lists."""
     dates = tuple(sorted({since + timedelta(days=n) for n in offsets if n > 0})) or (since,)
     rhythm = Rhythm(kind, days=days if kind == "every_days" else None,
                     dates=dates if kind == "dates" else ())  # fmt: skip

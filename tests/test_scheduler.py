@@ -5,7 +5,7 @@ import socket
 import subprocess
 import sys
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -99,6 +99,104 @@ def test_waiting_items_remind_the_office_and_the_approvers(app):
     assert kinds(app, "office").count("review_waiting") == 1
     assert kinds(app, "convener").count("approval_waiting") == 1
     assert kinds(app, "general").count("approval_waiting") == 1
+
+
+def set_moment(app, item_id: int, column: str, moment: datetime) -> None:
+    """Move when item ITEM_ID's wait began (COLUMN: submitted_at or updated_at) to MOMENT."""
+    from sqlalchemy import update
+
+    from meeting.items.models import Item
+
+    with app.app_context():
+        db.session.execute(update(Item).where(Item.id == item_id).values({column: moment}))
+        db.session.commit()
+
+
+def notification_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Notification))
+
+
+def idle_tick_statements(app, when: str) -> int:
+    """Statements sent by a tick at WHEN that must find nothing to send."""
+    from tests.test_query_counts import counted
+
+    sent = {}
+    statements = counted(app, lambda: sent.update(run_tick(app, when)))
+    assert not any(sent.values()), sent
+    return statements
+
+
+def add_waiting(app, n: int) -> None:
+    """N items waiting for review, N for approval, N overdue tasks."""
+    for _ in range(n):
+        make_item(app, "submitted")
+        make_item(app, "reviewed")
+        make_task(app, "in_progress", deadline="2099-01-10")
+
+
+def test_a_second_tick_sends_nothing_and_an_idle_tick_does_not_grow(app):
+    """Issue 12: the checks find what is due in SQL (the key's period is the moment the wait
+    began, as Python writes it, with or without a fraction of a second), so a second tick
+    sends nothing and an idle tick makes as many statements with 40 waiting rows as with none
+    (what is already sent is left out in SQL, not fetched and filtered)."""
+    run_tick(app, "2099-01-25 08:00")  # the year's plenary prompt, the bulletin draft
+    idle_none = idle_tick_statements(app, "2099-01-25 08:30")
+    add_waiting(app, 10)
+    whole = make_item(app, "submitted")
+    set_moment(app, whole, "submitted_at", datetime(2098, 12, 1, 8, 0, 0))  # no microseconds
+    fraction = make_item(app, "reviewed")
+    set_moment(app, fraction, "updated_at", datetime(2098, 12, 1, 8, 0, 0, 500))
+    sent = run_tick(app, "2099-01-25 09:00")
+    assert sent["waiting_items"] == 22 and sent["task_deadlines"] == 20  # overdue, escalated
+    before = notification_count(app)
+    assert idle_tick_statements(app, "2099-01-25 10:00") == idle_none
+    assert notification_count(app) == before
+
+    add_waiting(app, 30)
+    assert run_tick(app, "2099-01-25 11:00")["waiting_items"] == 60
+    assert idle_tick_statements(app, "2099-01-25 12:00") == idle_none
+
+    # A wait that began anew (resubmitted) is a new period: reminded again, once.
+    set_moment(app, whole, "submitted_at", datetime(2099, 1, 2, 8, 0, 0, 1))
+    assert run_tick(app, "2099-01-25 13:00")["waiting_items"] == 1
+    idle_tick_statements(app, "2099-01-25 14:00")
+
+
+def set_review_limit(app, days: int | None) -> int:
+    """Set the first joint meeting's review limit to DAYS (None: leave it); the limit before."""
+    from meeting.charter.models import Charter
+
+    with app.app_context():
+        charter = db.session.scalars(select(Charter).order_by(Charter.id)).first()
+        before = charter.rules["review_limit_days"]
+        if days is not None:
+            charter.rules = {**charter.rules, "review_limit_days": days}
+            db.session.commit()
+        return before
+
+
+def test_later_ticks_of_a_day_find_waits_that_ran_out_meanwhile_and_rules_changed(app):
+    """Issue 12: after the county day's first tick, later ones look only at waits whose limit
+    ran out since the last tick and at records changed since (meeting.scheduler.sweeps). A
+    wait running out between two ticks of a day is found by the second; so is one that a
+    shorter limit, set between them, makes overdue."""
+    run_tick(app, "2099-01-25 07:00")
+    limit = set_review_limit(app, None)
+    ran_out = make_item(app, "submitted")
+    # Its limit runs out at 07:30 county time (23:30 UTC the day before).
+    set_moment(app, ran_out, "submitted_at", datetime(2099, 1, 24, 23, 30) - timedelta(days=limit))
+    set_moment(app, ran_out, "updated_at", datetime(2020, 1, 1))  # not "changed since"
+    shorter = make_item(app, "submitted")
+    set_moment(app, shorter, "submitted_at", datetime(2099, 1, 22, 0, 0))  # three days before
+    set_moment(app, shorter, "updated_at", datetime(2020, 1, 1))
+    assert run_tick(app, "2099-01-25 07:10")["waiting_items"] == 0  # the limit runs out at 07:30
+    assert run_tick(app, "2099-01-25 07:40")["waiting_items"] == 1  # ... and has run out
+    assert run_tick(app, "2099-01-25 08:00")["waiting_items"] == 0
+    set_review_limit(app, 2)
+    assert run_tick(app, "2099-01-25 08:10")["waiting_items"] == 1  # waiting three days of two
+    assert kinds(app, "office").count("review_waiting") == 2
+    set_review_limit(app, limit)
 
 
 def test_a_monthly_bulletin_draft_once(app):

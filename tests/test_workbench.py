@@ -589,3 +589,29 @@ def test_the_stats_api_makes_the_same_queries_for_more_rows(app, api):
     few = statements(app, client, "/api/v1/stats", headers=token)
     grow(app, 5)
     assert statements(app, client, "/api/v1/stats", headers=token) == few
+
+
+def activity_titles(app, username: str) -> list[str]:
+    doc = tree(page(app, username))
+    return [a.text_content() for a in doc.xpath('//*[@id="recent-activity"]/li/a')]
+
+
+def test_recent_activity_shows_only_what_the_person_may_see(app):
+    """A unit's draft is its own: its history stays off the office's and other units'
+    workbenches until it is submitted; the newest first, tasks and meetings alike."""
+    item_id = make_item(
+        app, "draft", by="liaison-civil", title="民政草稿-活动", duty_refs=["四(一)"]
+    )
+    assert "民政草稿-活动" in activity_titles(app, "liaison-civil")
+    for username in ("office", "liaison-edu"):
+        assert "民政草稿-活动" not in activity_titles(app, username), username
+    client = app.test_client()
+    Auth(client).login("liaison-civil")
+    with app.app_context():
+        version = db.session.get(Item, item_id).version
+    client.post(f"/items/{item_id}/events/submit", data={"version": version})
+    assert activity_titles(app, "office")[0] == "民政草稿-活动"  # the newest row
+    make_task(app, "in_progress")
+    make_meeting(app, "ad_hoc", "planned", title="活动会议")
+    kinds = tree(page(app, "office")).xpath('//*[@id="recent-activity"]/li/@data-kind')
+    assert {"item", "task", "meeting"} <= set(kinds)

@@ -28,8 +28,6 @@ from itertools import count
 
 from workflows.i18n import N_
 
-ONE_DAY = timedelta(days=1)
-
 KINDS = {
     "every_days": N_("Every N days"),
     "monthly": N_("Monthly, by the last day of each month"),
@@ -130,18 +128,34 @@ def missed_periods(rhythm: Rhythm, since: date, report_dates: Iterable[date], to
 def missed_count(rhythm: Rhythm, since: date, report_dates: Iterable[date], today: date,
                  stop: date | None = None) -> int:  # fmt: skip
     """How many periods `missed_periods` finds, without making them: the ledger's export counts
-    for every task, and a rhythm of years has a hundred periods."""
-    reported = sorted(report_dates)
+    for every task, and a rhythm of years has a hundred periods. Every N days and monthly
+    periods are numbered by arithmetic: the closed ones, less those a report falls in."""
     until = today if stop is None else min(today, stop)
-    missed, start = 0, since
-    for due in rhythm.due_dates(since):
-        if due >= until:
-            break
-        at = bisect_left(reported, start)
-        if at == len(reported) or reported[at] > due:
-            missed += 1
-        start = due + ONE_DAY
-    return missed
+    if rhythm.kind == "dates":  # at most MAX_DATES periods
+        return len(missed_periods(rhythm, since, report_dates, today, stop))
+    closed = _closed_periods(rhythm, since, until)
+    reported = {_period_number(rhythm, since, day) for day in report_dates if day >= since}
+    return closed - sum(1 for number in reported if number <= closed)
+
+
+def _closed_periods(rhythm: Rhythm, since: date, until: date) -> int:
+    """How many periods of an every-N-days or monthly RHYTHM (started on SINCE) are due before
+    UNTIL: period n (from 1) is due on day n·N after SINCE, or at the end of SINCE's month + n."""
+    if rhythm.kind == "every_days":
+        return max(0, ((until - since).days - 1) // rhythm.days)
+    return max(0, _month_number(until) - _month_number(since) - 1)
+
+
+def _period_number(rhythm: Rhythm, since: date, day: date) -> int:
+    """The number (from 1) of the period of an every-N-days or monthly RHYTHM (started on SINCE)
+    that DAY (not before SINCE) falls in; the first period runs from SINCE to its due date."""
+    if rhythm.kind == "every_days":
+        return max(1, -(-(day - since).days // rhythm.days))  # days after SINCE / N, rounded up
+    return max(1, _month_number(day) - _month_number(since))
+
+
+def _month_number(day: date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 def next_due(rhythm: Rhythm, since: date, report_dates: Iterable[date], today: date,

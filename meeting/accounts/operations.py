@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from meeting.accounts.models import ApiToken, LoginAttempt, Seat, User
@@ -173,19 +174,24 @@ def issue_token(username: str, days: int | None = None) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user a bearer TOKEN belongs to, or None."""
+    """The active user a live bearer TOKEN belongs to, or None.
+
+    One query: the token, its user, their seats and the seats' joint meetings and units (every
+    request through the API asks all of them)."""
     if not token:
         return None
-    row = db.session.scalar(
-        select(ApiToken).where(
+    query = (
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
             ApiToken.token_sha256 == _sha256(token),
             ApiToken.revoked_at.is_(None),
             or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()),
+            User.active,
         )
+        .options(joinedload(User.seats).options(joinedload(Seat.charter), joinedload(Seat.unit)))
     )
-    if row is None or not row.user.active:
-        return None
-    return row.user
+    return db.session.execute(query).unique().scalar_one_or_none()
 
 
 def authenticate(username: str, password: str, remote_addr: str = "") -> User | None:

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from meeting.accounts.models import User
+from meeting.analytics.sql import rarely
 from meeting.charter.rules import rules
 from meeting.extensions import db
 from meeting.items.models import Item
@@ -13,7 +14,7 @@ from meeting.meetings.queries import to_convene_filter, to_reply_filter
 from meeting.scope import current_charter_id
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Task
-from workflows.agenda_item import APPROVERS, UNIT_SOURCE
+from workflows.agenda_item import APPROVERS, ASSIGNED_SOURCES, UNIT_SOURCE
 from workflows.meeting import SIGNERS
 from workflows.roles import LIAISON, OFFICE
 
@@ -44,7 +45,7 @@ def _lines(user: User, here: int) -> list[tuple[str, int, str]]:
             (_("Items waiting for your review"), _count(Item, item, Item.state == "submitted"),
              url_for("items.review_queue")),
             # 二(四), 三(五): assigned work the office registered and is still writing up.
-            (_("Assigned work to submit"), _count(Item, item, Item.source != UNIT_SOURCE,
+            (_("Assigned work to submit"), _count(Item, item, rarely(Item.source.in_(ASSIGNED_SOURCES)),
                                                   Item.state.in_(("draft", "returned"))),
              url_for("items.index", state=["draft", "returned"], origin="assigned")),
             (_("Tasks asking to be confirmed done"), _count(Task, task, Task.state == "completion_requested"),

@@ -1,7 +1,7 @@
 """SQL pieces the figures share, portable between SQLite and PostgreSQL (imports nothing of
 the app but the database, so any query module may use them)."""
 
-from sqlalchemy import Float, Integer, case, func, literal_column
+from sqlalchemy import Boolean, Float, Integer, case, func, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -58,3 +58,24 @@ def _days_postgresql(element, compiler, **kw):
 def _days_sqlite(element, compiler, **kw):
     start, end = (compiler.process(c, **kw) for c in element.clauses)
     return f"CAST(round(julianday({end}) - julianday({start})) AS INTEGER)"
+
+
+class rarely(FunctionElement):  # noqa: N801
+    """CONDITION, told to SQLite's planner as rarely true (`unlikely`). Its statistics count
+    distinct values only: a column where one value fills nearly every row (an item's source:
+    "unit") looks useless to an index, and the planner walks the whole table instead of the
+    few other rows. PostgreSQL's statistics see the skew: it gets CONDITION as it is."""
+
+    type = Boolean()
+    inherit_cache = True
+    _is_implicitly_boolean = True  # a condition as it is, not `unlikely(...) = 1`
+
+
+@compiles(rarely)
+def _rarely(element, compiler, **kw):
+    return f"({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(rarely, "sqlite")
+def _rarely_sqlite(element, compiler, **kw):
+    return f"unlikely({compiler.process(element.clauses, **kw)})"

@@ -12,7 +12,7 @@ from meeting.analytics import may_read
 from meeting.analytics.assessment import MEASURES, assessment
 from meeting.analytics.export import assessment_xlsx, title_of
 from meeting.analytics.matrix import charter_matrix
-from meeting.analytics.stalls import stalls
+from meeting.analytics.stalls import snapshot
 from meeting.charter.models import Charter, Unit
 from meeting.downloads import attachment
 from meeting.extensions import db
@@ -76,7 +76,8 @@ def assessment_export():
 def stalls_page():
     """Days in each state of the item and task workflows: median and 90th percentile."""
     charter = _charter_or_403()
-    now = utcnow()
+    # First: computing them may end the transaction so far (its objects are read again).
+    figures = snapshot(charter, utcnow())  # as kept, up to STALLS_MAX_AGE_SECONDS old
     units = {
         unit.id: unit
         for unit in db.session.scalars(
@@ -84,12 +85,11 @@ def stalls_page():
         )
     }
     workflows = [
-        (stalls(charter, "item", now), agenda_item.STATES, _("Agenda items"),
-         _("By the proposing unit")),
-        (stalls(charter, "task", now), task_workflow.STATES, _("Tasks"), _("By the lead unit")),
-    ]  # fmt: skip
+        (figures["item"], agenda_item.STATES, _("Agenda items"), _("By the proposing unit")),
+        (figures["task"], task_workflow.STATES, _("Tasks"), _("By the lead unit")),
+    ]
     return render_template("analytics/stalls.html", charter=charter, workflows=workflows,
-                           units=units)  # fmt: skip
+                           units=units, computed_at=figures["item"].computed_at)  # fmt: skip
 
 
 def _year() -> int:

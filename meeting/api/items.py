@@ -3,7 +3,8 @@
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select
+from sqlalchemy.orm import joinedload, selectinload
 
 from meeting.api import bp
 from meeting.api.contract import WRITE, operation
@@ -17,6 +18,7 @@ from meeting.items.models import Item
 from meeting.items.operations import can_view, create_item, fire_event, update_item
 from meeting.items.queries import filtered, visible_items
 from meeting.items.serialize import item_json
+from meeting.pagination import narrow_count
 from meeting.scope import narrow
 from meeting.tasks.models import Task
 
@@ -40,7 +42,18 @@ def list_items(args: ItemQuery):
         selectinload(Item.attachments),
         selectinload(Item.tasks).selectinload(Task.responsible_units),
     )
-    return paginated(query, lambda item: item_json(item, current_user, with_history=False), args)
+    render = lambda item: item_json(item, current_user, with_history=False)  # noqa: E731
+    return paginated(query, render, args, counter=count_visible)
+
+
+def count_visible(query: Select) -> int:
+    """How many items QUERY (`visible_items`, filtered) yields, exactly, in two parts: the
+    submitted ones, which everyone in the joint meeting sees, are counted from the small
+    partial index ix_items_submitted alone; the drafts, a few among them, from ix_items_visible.
+    Counted at once, the visibility condition made PostgreSQL read every entry of the wider
+    index (100,000 items: ~4x the time of 1,000)."""
+    submitted = narrow_count(query.where(Item.submitted_at.is_not(None)))
+    return submitted + narrow_count(query.where(Item.submitted_at.is_(None)))
 
 
 @bp.post("/items")
@@ -54,7 +67,7 @@ def create(body: dict):
 @operation("One item, with available_events for the caller and its history",
            returns={200: resources.Item})  # fmt: skip
 def show(item_id: int):
-    return item_json(visible_item(item_id), current_user)
+    return item_json(visible_item(item_id, *AS_SENT), current_user)
 
 
 @bp.patch("/items/<int:item_id>")
@@ -62,7 +75,7 @@ def show(item_id: int):
            body=bodies.ItemEdit, returns={200: resources.Item}, errors=WRITE,
            rules=(CITES,))  # fmt: skip
 def edit(item_id: int, body: dict):
-    item = update_item(visible_item(item_id), current_user, body, body.get("version"))
+    item = update_item(visible_item(item_id, *AS_SENT), current_user, body, body.get("version"))
     return item_json(item, current_user)
 
 
@@ -71,7 +84,8 @@ def edit(item_id: int, body: dict):
            body=bodies.ITEM_EVENT_BODIES, body_by="event", returns={200: resources.Item},
            errors=WRITE, rules={"submit": (CITES, SUBMITTED)})  # fmt: skip
 def fire(item_id: int, event: str, body: dict):
-    return item_json(fire_event(visible_item(item_id), event, current_user, body), current_user)
+    item = visible_item(item_id, *AS_SENT)
+    return item_json(fire_event(item, event, current_user, body), current_user)
 
 
 @bp.post("/items/<int:item_id>/attachments")
@@ -91,8 +105,18 @@ def download(item_id: int, attachment_id: int):
     return send_attachment(visible_item(item_id), attachment_id)
 
 
-def visible_item(item_id: int) -> Item:
-    item = db.session.get(Item, item_id)
+# What `item_json` reads of an item beside its own row, loaded with it: a query per relation,
+# however many tasks or attachments it has.
+AS_SENT = (
+    joinedload(Item.unit),
+    joinedload(Item.attachments),
+    selectinload(Item.tasks).joinedload(Task.responsible_units),
+)
+
+
+def visible_item(item_id: int, *options) -> Item:
+    """Item ITEM_ID if the caller may see it (loaded with OPTIONS), else 404."""
+    item = db.session.get(Item, item_id, options=options)
     if item is None or not can_view(item, current_user):
         raise NotFound(_("There is no such page or record."))
     return item

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from meeting.accounts.models import User
 from meeting.api import bp
 from meeting.api.contract import WRITE, operation
 from meeting.api.items import JOINT_MEETING, visible_item
@@ -13,6 +14,7 @@ from meeting.contract import bodies, parse, resources
 from meeting.contract.queries import MeetingQuery, Query
 from meeting.errors import NotFound
 from meeting.extensions import db
+from meeting.items.models import Item
 from meeting.meetings.agenda import (
     add_to_agenda,
     admit_late,
@@ -54,13 +56,15 @@ RECORD = (401, 403, 409, 422)  # the office's records on a meeting: who, state, 
 def list_meetings(args: MeetingQuery):
     query = narrow(meetings_query(args.kind, args.state, args.when), Meeting.charter_id,
                    args.joint_meeting)  # fmt: skip
+    # Every relation a summary reads, a query each for the whole page (the people's seats are
+    # not read: a summary names them only).
     query = query.options(
-        selectinload(Meeting.agenda).selectinload(AgendaEntry.item),
+        selectinload(Meeting.agenda).selectinload(AgendaEntry.item).selectinload(Item.unit),
         selectinload(Meeting.attendance).selectinload(Attendance.unit),
         selectinload(Meeting.receipts).selectinload(MinutesReceipt.unit),
-        selectinload(Meeting.convened_by),
-        selectinload(Meeting.requested_by),
-        selectinload(Meeting.minutes_signed_by),
+        selectinload(Meeting.convened_by).lazyload(User.seats),
+        selectinload(Meeting.requested_by).lazyload(User.seats),
+        selectinload(Meeting.minutes_signed_by).lazyload(User.seats),
         selectinload(Meeting.replies).selectinload(AttendanceReply.unit),
     )
     return paginated(query, lambda m: meeting_json(m, current_user, with_history=False), args)

@@ -4,7 +4,9 @@ from functools import partial
 
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
 
+from meeting.accounts.models import User
 from meeting.api import bp
 from meeting.api.contract import WRITE, operation
 from meeting.api.items import visible_item
@@ -16,7 +18,7 @@ from meeting.errors import NotFound
 from meeting.tasks import queries
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.ledger import ledger_query, tasks_of_item
-from meeting.tasks.models import Task
+from meeting.tasks.models import ProgressReport, Task
 from meeting.tasks.operations import assign_task, fire_task_event
 from meeting.tasks.serialize import task_json
 
@@ -66,9 +68,21 @@ def fire_task(task_id: int, event: str, body: dict):
     return task_json(task, current_user)
 
 
+# What `task_json` reads of a task beside its own row, loaded with it: a query per relation,
+# however many units or reports it has.
+AS_SENT = (
+    joinedload(Task.item),
+    joinedload(Task.lead_unit),
+    joinedload(Task.responsible_units),
+    selectinload(Task.reports).options(
+        joinedload(ProgressReport.unit), joinedload(ProgressReport.author).lazyload(User.seats)
+    ),
+)
+
+
 def visible_task(task_id: int) -> Task:
     """A task; a liaison sees only the tasks their unit is on."""
-    task = queries.visible_task(task_id, current_user)
+    task = queries.visible_task(task_id, current_user, *AS_SENT)
     if task is None:
         raise NotFound(_("There is no such page or record."))
     return task

@@ -29,7 +29,7 @@ def item_json(item: Item, user: User, with_history: bool = True) -> resources.It
     }
     if not with_history:
         return resources.ItemSummary.of(item, **computed)
-    history = [history_json(row) for row in history_of("item", item.id)]
+    history = [history_json(row) for row in history_of("item", item.id, with_actors=False)]
     return resources.Item.of(item, **computed, history=history, opinions=opinions_json(item))
 
 

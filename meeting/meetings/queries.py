@@ -8,7 +8,7 @@ from meeting.meetings.delegations import live_delegations
 from meeting.meetings.models import AttendanceReply, Meeting, MinutesReceipt
 from meeting.timeutil import day_end_utc, day_start_utc, utcnow
 from workflows import meeting as workflow
-from workflows.roles import LIAISON
+from workflows.roles import ADMIN, LIAISON
 
 
 def meetings_query(kind: str | None, state: str | None, when: str | None) -> Select:
@@ -38,14 +38,16 @@ def pending_receipt_filter(user: User, charter_id: int):
 
 def to_convene_filter(user: User, charter_id: int):
     """Planned meetings USER may convene: of the kinds their role convenes, or under a live
-    delegation (a meeting, or a period covering its day) — workflow.awaiting_convening."""
-    user.acting_in(charter_id)
+    delegation (a meeting, or a period covering its day) — workflow.awaiting_convening.
+    A read: USER keeps acting where they act (the workbench asks about each joint meeting)."""
+    seat = user.seat_in(charter_id)
+    role = seat.role if seat else (ADMIN if user.is_admin else None)  # as `user.role` there
     here = rules(charter_id)
     planned = Meeting.state.in_(workflow.EVENTS["convene"].sources)
     kinds = [k for k in workflow.KINDS
-             if workflow.awaiting_convening(k, "planned", user.role, False, here)]  # fmt: skip
+             if workflow.awaiting_convening(k, "planned", role, False, here)]  # fmt: skip
     delegated_kinds = [k for k in workflow.KINDS if k not in kinds
-                       and workflow.awaiting_convening(k, "planned", user.role, True, here)]  # fmt: skip
+                       and workflow.awaiting_convening(k, "planned", role, True, here)]  # fmt: skip
     covered = [false()]
     if delegated_kinds:
         for d in live_delegations(user):

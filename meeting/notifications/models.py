@@ -14,6 +14,9 @@ class Notification(db.Model):
     __table_args__ = (
         Index("ix_notifications_user_unread", "user_id", "read_at"),
         Index("ix_notifications_user_latest", "user_id", "created_at", "id"),  # the list's order
+        # A person's kinds one lookup each (the filter's choices), and their exact count (the
+        # API's `total`) from this index alone: its rows carry the joint meeting the scope asks.
+        Index("ix_notifications_user_kind", "user_id", "kind", "charter_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,7 +1,8 @@
 """Send notifications: rows in the caller's transaction, so they commit with the change."""
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
+from sqlalchemy.orm import lazyload
 
 from meeting.accounts.models import Seat, User
 from meeting.accounts.seats import holders_list
@@ -76,6 +77,7 @@ def liaisons_of(units) -> list[User]:
             select(User)
             .join(Seat, Seat.user_id == User.id)
             .where(Seat.role == LIAISON, Seat.unit_id.in_(unit_ids), User.active)
+            .options(lazyload(User.seats))  # `notify` reads no one's seats
         )
     )
 
@@ -88,6 +90,7 @@ def all_unit_liaisons(charter_id: int) -> list[User]:
             .join(Seat, Seat.user_id == User.id)
             .join(Unit, Unit.id == Seat.unit_id)
             .where(Seat.role == LIAISON, Seat.charter_id == charter_id, User.active, Unit.active)
+            .options(lazyload(User.seats))  # `notify` reads no one's seats
         )
     )
 
@@ -97,10 +100,25 @@ def mark_read(notification: Notification) -> None:
         notification.read_at = utcnow()
 
 
+BADGE_MOST = 99  # the unread badge says 「99+」 past this
+
+
 def unread_count(user: User) -> int:
     return db.session.scalar(
         select(func.count()).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     )
+
+
+def unread_badge(user: User) -> int | str:
+    """The unread count every page's menu shows: exact up to BADGE_MOST, else 「99+」. It stops
+    counting there: the exact count of a person who lets thousands pile up reads them all."""
+    unread = (
+        select(literal(1))
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .limit(BADGE_MOST + 1)
+    )
+    found = db.session.scalar(select(func.count()).select_from(unread.subquery()))
+    return found if found <= BADGE_MOST else f"{BADGE_MOST}+"
 
 
 def mark_all_read(user: User, charter_id: int | None = None, kind: str | None = None) -> int:

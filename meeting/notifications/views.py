@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from meeting.accounts.permissions import signed_in
 from meeting.charter.models import Charter
@@ -67,10 +67,18 @@ def my_joint_meetings() -> list[Charter]:
 
 def my_kinds() -> list[tuple[str, str]]:
     """(kind, its name) of the kinds the person has received, by name."""
-    kinds = db.session.scalars(
-        select(Notification.kind).where(Notification.user_id == current_user.id).distinct()
-    )
-    return sorted(((kind, label_of(kind)) for kind in kinds), key=lambda pair: pair[1])
+    return sorted(((kind, label_of(kind)) for kind in kinds_of(current_user)), key=lambda p: p[1])
+
+
+def kinds_of(user) -> list[str]:
+    """The kinds of USER's notifications, each found by one lookup in ix_notifications_user_kind
+    (the first kind after the one before), however many notifications they have: a DISTINCT
+    reads them all."""
+    mine = Notification.user_id == user.id
+    found = select(func.min(Notification.kind).label("kind")).where(mine).cte(recursive=True)
+    after = select(func.min(Notification.kind)).where(mine, Notification.kind > found.c.kind)
+    found = found.union_all(select(after.scalar_subquery()).where(found.c.kind.is_not(None)))
+    return list(db.session.scalars(select(found.c.kind).where(found.c.kind.is_not(None))))
 
 
 def chosen_filters(source) -> tuple[dict, Charter | None, str | None, list[str]]:

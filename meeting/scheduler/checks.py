@@ -17,10 +17,19 @@ from meeting.items.models import Item
 from meeting.meetings.models import Meeting
 from meeting.notifications.operations import notify, users_with_roles
 from meeting.scheduler import opinions, rhythm
-from meeting.scheduler.reminders import Due, Reminder, already_sent, remind_all, remind_once
+from meeting.scheduler.reminders import (
+    Due,
+    Reminder,
+    already_sent,
+    iso_moment,
+    remind_all,
+    remind_once,
+)
+from meeting.scheduler.sweeps import Window, changed_ids, record_sweep, recorded_sweeps, window_for
 from meeting.tasks.bulletins import create_bulletin
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Task
+from meeting.timeutil import utcnow
 from workflows import meeting as meeting_workflow
 from workflows import task as task_workflow
 from workflows.roles import CONVENER, GENERAL_CONVENER, LIAISON, OFFICE
@@ -58,13 +67,15 @@ def annual_plenary(now: datetime, charter: Charter) -> int:
     return sent
 
 
-def task_deadlines(now: datetime, charter: Charter) -> int:
+def task_deadlines(now: datetime, charter: Charter, window: Window | None = None) -> int:
     """Remind the lead unit before the deadline; tell it and the office on the first day
     overdue; escalate to the conveners after the configured number of days.
 
     Set-based: one query per reason finds the open tasks in its band whose reminder for the
     current deadline has not gone out (the deadline is the key's period: an extension makes
-    the reminders new), one the lead units' liaisons; the reminders are written in bulk."""
+    the reminders new), one the lead units' liaisons; the reminders are written in bulk. Bands
+    move with the county day: within a WINDOW (a later tick of the same day) only tasks changed
+    since can have entered one."""
     bands = task_workflow.WarningBands.from_rules(charter.rules)
     today = county_today(now)
     here = charter.id
@@ -76,7 +87,8 @@ def task_deadlines(now: datetime, charter: Charter) -> int:
         "overdue": (overdue_from, None),
         "escalate": (escalate_from, None),
     }
-    found = {reason: _tasks_to_remind(here, reason, latest, earliest, bands, today)
+    changed_after = window.changed_after if window else None
+    found = {reason: _tasks_to_remind(here, reason, latest, earliest, bands, today, changed_after)
              for reason, (latest, earliest) in reasons.items()}  # fmt: skip
     if not any(found.values()):
         return 0
@@ -102,10 +114,11 @@ def task_deadlines(now: datetime, charter: Charter) -> int:
 
 
 def _tasks_to_remind(here: int, reason: str, latest: date, earliest: date | None, bands,
-                     today: date) -> list[tuple]:  # fmt: skip
-    """Open tasks of joint meeting HERE with a deadline in [EARLIEST, LATEST] and no reminder
-    REASON sent for that deadline yet: (id, deadline, description, unit id, unit name, task
-    title, item title). The key's period is the deadline's ISO date, as SQL casts a date to text."""
+                     today: date, changed_after: datetime | None) -> list[tuple]:  # fmt: skip
+    """Open tasks of joint meeting HERE with a deadline in [EARLIEST, LATEST] (and changed
+    after CHANGED_AFTER, if given) and no reminder REASON sent for that deadline yet: (id,
+    deadline, description, unit id, unit name, task title, item title). The key's period is the
+    deadline's ISO date, as SQL casts a date to text."""
     sent = exists().where(
         Reminder.subject == literal("task:") + cast(Task.id, String),
         Reminder.reason == reason,
@@ -128,6 +141,8 @@ def _tasks_to_remind(here: int, reason: str, latest: date, earliest: date | None
     )
     if earliest is not None:
         query = query.where(Task.deadline >= earliest)
+    if changed_after is not None:
+        query = query.where(Task.id.in_(changed_ids(Task, here, changed_after)))
     rows = db.session.execute(query).tuples().all()
     # The bands are the workflow's: keep only what it puts in this reason's band.
     wanted = {"due_soon": ("yellow",), "overdue": task_workflow.OVERDUE_LEVELS,
@@ -148,29 +163,62 @@ def liaisons_by_unit(charter_id: int) -> dict[int, list[User]]:
     return by_unit
 
 
-def waiting_items(now: datetime, charter: Charter) -> int:
+def waiting_items(now: datetime, charter: Charter, window: Window | None = None) -> int:
     """Items waiting longer than the charter allows for review (office) or approval: a query
-    per wait for the items, one for the keys already sent, the reminders in bulk."""
+    per wait finds the items whose reminder for this wait has not gone out (the key's period
+    is the moment the wait began), the reminders go out in bulk. Within a WINDOW, only the
+    waits that ran out since its start, and items changed since, are looked at (a query
+    each)."""
     rules, here = charter.rules, charter.id
     waits = (
         ("review_wait", "submitted", Item.submitted_at, rules["review_limit_days"],
-         users_with_roles(here, OFFICE), "review_waiting"),
+         (OFFICE,), "review_waiting"),
         ("approval_wait", "reviewed", Item.updated_at, rules["approval_limit_days"],
-         users_with_roles(here, *rules["approvers"]), "approval_waiting"),
+         tuple(rules["approvers"]), "approval_waiting"),
     )  # fmt: skip
     dues = []
-    for reason, state, since, limit, people, kind in waits:
-        rows = db.session.execute(
-            select(Item.id, Item.title, since, Unit.name)
-            .join(Unit, Unit.id == Item.unit_id)
-            .where(Item.charter_id == here, Item.state == state,
-                   since <= now - timedelta(days=limit))
-            .order_by(Item.id)
-        ).tuples()  # fmt: skip
-        dues += [Due((f"item:{item_id}", reason, moment.isoformat()), tuple(people), kind, "",
+    for reason, state, since, limit, roles, kind in waits:
+        began_by = now - timedelta(days=limit)
+        if window is None:
+            rows = _items_to_remind(here, reason, state, since, began_by)
+        else:
+            ran_out = select(Item.id).where(
+                Item.charter_id == here, Item.state == state,
+                since > window.since - timedelta(days=limit), since <= began_by,
+            )  # fmt: skip
+            changed = changed_ids(Item, here, window.changed_after)
+            rows = sorted(
+                set(_items_to_remind(here, reason, state, since, began_by, ran_out))
+                | set(_items_to_remind(here, reason, state, since, began_by, changed))
+            )
+        if not rows:
+            continue
+        people = tuple(users_with_roles(here, *roles))
+        dues += [Due((f"item:{item_id}", reason, moment.isoformat()), people, kind, "",
                      unit_name, f"/items/{item_id}", {"item_id": item_id, "item": item_title})
                  for item_id, item_title, moment, unit_name in rows]  # fmt: skip
     return remind_all(dues, now, here)
+
+
+def _items_to_remind(here: int, reason: str, state: str, since, began_by: datetime,
+                     among=None) -> list:  # fmt: skip
+    """Items of joint meeting HERE in STATE since (column SINCE) BEGAN_BY or earlier (and among
+    the ids AMONG selects, if given), with no reminder REASON sent for that moment yet: (id,
+    title, moment, unit name)."""
+    sent = exists().where(
+        Reminder.subject == literal("item:") + cast(Item.id, String),
+        Reminder.reason == reason,
+        Reminder.period == iso_moment(since),
+    )
+    query = (
+        select(Item.id, Item.title, since, Unit.name)
+        .join(Unit, Unit.id == Item.unit_id)
+        .where(Item.charter_id == here, Item.state == state, since <= began_by, ~sent)
+        .order_by(Item.id)
+    )
+    if among is not None:
+        query = query.where(Item.id.in_(among))
+    return db.session.execute(query).tuples().all()
 
 
 def bulletin_draft(now: datetime, charter: Charter) -> int:
@@ -218,13 +266,26 @@ JOBS = {
 }
 
 
+# The checks that look only within a window after the day's first tick (meeting.scheduler.sweeps).
+WINDOWED = {"missed_reports", "task_deadlines", "waiting_items"}
+
+
 def run_all(now: datetime) -> dict[str, int]:
     """Every check of every joint meeting still running, each by its own rules, as of NOW:
     {job: reminders sent}. The caller commits."""
     charters = db_scalars(select(Charter).where(Charter.archived_at.is_(None)).order_by(Charter.id))
     if not charters:
         return {}
-    return {name: sum(job(now, charter) for charter in charters) for name, job in JOBS.items()}
+    ran_at = utcnow()  # before reading: what is written meanwhile is looked at next time
+    sweeps = recorded_sweeps(charters)
+    windows = {charter.id: window_for(charter, now, sweeps) for charter in charters}
+    sent = {name: 0 for name in JOBS}
+    for charter in charters:
+        window = windows[charter.id]
+        for name, job in JOBS.items():
+            sent[name] += job(now, charter, window) if name in WINDOWED else job(now, charter)
+        record_sweep(charter, now, ran_at, window, sweeps)
+    return sent
 
 
 def db_scalars(query) -> list:

@@ -6,7 +6,9 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import String, UniqueConstraint, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 from meeting.extensions import db
 from meeting.notifications.messages import in_chinese
@@ -60,6 +62,28 @@ def already_sent(key: tuple[str, str, str]) -> bool:
         Reminder.subject == subject, Reminder.reason == reason, Reminder.period == period
     )
     return db.session.scalar(query) is not None
+
+
+class iso_moment(FunctionElement):  # noqa: N801 (used like a SQL function)
+    """A naive timestamp column as text, written exactly as Python's `datetime.isoformat()`
+    writes it ("2026-11-20T08:30:15.063697", no fraction when it is zero): the period of a
+    reminder keyed by a moment, so an anti-join can find it in SQL on either database."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(iso_moment, "sqlite")
+def _iso_moment_sqlite(element, compiler, **kw):
+    # SQLAlchemy stores an SQLite DATETIME as "YYYY-MM-DD HH:MM:SS.ffffff".
+    moment = compiler.process(element.clauses, **kw)
+    return f"replace(replace({moment}, ' ', 'T'), '.000000', '')"
+
+
+@compiles(iso_moment, "postgresql")
+def _iso_moment_postgresql(element, compiler, **kw):
+    moment = compiler.process(element.clauses, **kw)
+    return f"""replace(to_char({moment}, 'YYYY-MM-DD"T"HH24:MI:SS.US'), '.000000', '')"""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from meeting.charter.models import Charter
 from meeting.extensions import db
 from meeting.items.models import Item
 from meeting.scheduler.reminders import Due, remind_all
+from meeting.scheduler.sweeps import Window, changed_ids
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Task
 from meeting.tasks.rhythm import REPORTING_STATES, report_times, status_of
@@ -31,8 +32,9 @@ from workflows.roles import LIAISON
 REASON = "report_missed"
 
 
-def missed_reports(now: datetime, charter: Charter) -> int:
-    """Remind the lead unit of each task whose latest report period closed unreported."""
+def missed_reports(now: datetime, charter: Charter, window: Window | None = None) -> int:
+    """Remind the lead unit of each task whose latest report period closed unreported. Within
+    a WINDOW (a later tick of the same county day) only tasks changed since are looked at."""
     today = county_today(now)
     unchecked = (
         Task.charter_id == charter.id,
@@ -44,6 +46,8 @@ def missed_reports(now: datetime, charter: Charter) -> int:
         # not silence the days up to it.)
         or_(Task.rhythm_checked_on.is_(None), Task.rhythm_checked_on != today),
     )
+    if window is not None:
+        unchecked += (Task.id.in_(changed_ids(Task, charter.id, window.changed_after)),)
     chased = (
         select(Task, Item.title)
         .join(Item, Item.id == Task.item_id)

@@ -17,6 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from meeting.analytics.stalls import refresh_all
 from meeting.extensions import db
 from meeting.notifications.mail import send_pending
 from meeting.scheduler.checks import run_all
@@ -35,6 +36,12 @@ def run_checks() -> dict:
 def send_mail() -> int:
     with _app.app_context():
         return send_pending(utcnow())
+
+
+def refresh_stalls() -> int:
+    """Job: where items stall, computed afresh for every joint meeting (pages read it)."""
+    with _app.app_context():
+        return refresh_all(utcnow())
 
 
 def tick(now: datetime) -> dict:
@@ -80,6 +87,14 @@ def add_jobs(scheduler, config) -> None:
         "meeting.scheduler.runner:send_mail",
         IntervalTrigger(seconds=config["SCHEDULER_MAIL_SECONDS"], timezone=COUNTY),
         id="mail", name="E-mail queue", replace_existing=True, next_run_time=first,
+    )  # fmt: skip
+    # Its own job, not part of the checks: seconds at 100,000 items, and a minute after them,
+    # so that on SQLite the two never wait for each other's write lock.
+    scheduler.add_job(
+        "meeting.scheduler.runner:refresh_stalls",
+        IntervalTrigger(seconds=config["STALLS_REFRESH_SECONDS"], timezone=COUNTY),
+        id="stalls", name="Where items stall: figures computed afresh", replace_existing=True,
+        next_run_time=first + timedelta(minutes=1),
     )  # fmt: skip
 
 

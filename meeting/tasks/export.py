@@ -13,7 +13,7 @@ import math
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from xml.sax.saxutils import escape
@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from meeting.official_document import xml_safe
 from meeting.tasks.deadlines import days_left
-from meeting.tasks.models import Task
+from meeting.tasks.ledger import ExportedTask
 from meeting.tasks.operations import warning_of
 from meeting.tasks.rhythm import missed_reports
 from meeting.timeutil import local
@@ -55,15 +55,16 @@ class Labels:
         )
 
 
-def ledger_row(task: Task, today: date, warning: str, labels: Labels) -> list:
-    """TASK's row of the ledger as of TODAY, at WARNING level."""
+def ledger_row(exported: ExportedTask, today: date, warning: str, labels: Labels) -> list:
+    """EXPORTED's row of the ledger as of TODAY, at WARNING level."""
+    task = exported.task
     left = days_left(task.deadline, task.state == "done", today)
     return [
         task.id,
-        task.item.title,
+        task.item_title,
         task_content(task),
-        task.lead_unit.name,
-        "、".join(unit.name for unit in task.responsible_units),
+        task.lead_unit,
+        "、".join(exported.responsible_units),
         labels.states[task.state],
         local(task.assigned_at).date(),
         task.original_deadline,
@@ -71,13 +72,15 @@ def ledger_row(task: Task, today: date, warning: str, labels: Labels) -> list:
         labels.warnings[warning],
         -left if left is not None and left < 0 else 0,
         local(task.completed_at).date() if task.completed_at else None,
-        missed_reports(task, today),  # 二(三), 三(三): reports not made in their period
+        # 二(三), 三(三): reports not made in their period
+        missed_reports(task, today, exported.reports),
     ]
 
 
-def task_content(task: Task) -> str:
-    """任务内容: the task's title over its description (the description alone when it begins
-    with the title, as for tasks whose title was taken from it)."""
+def task_content(task) -> str:
+    """任务内容: TASK's title over its description (the description alone when it begins with
+    the title, as for tasks whose title was taken from it). TASK: a Task or a row of its
+    columns."""
     if task.description.strip().startswith(task.title.rstrip("…")):
         return task.description
     return f"{task.title}\n{task.description}"
@@ -99,9 +102,9 @@ FONT_NAME = "宋体"
 HEADER_FILL = "D9D9D9"
 
 
-def ledger_xlsx(tasks: Iterable[Task], today: date, title: str = "督办台账") -> bytes:
-    """The ledger of TASKS (an iterable: rows are written as they come, so a query streamed
-    with `yield_per` keeps memory flat) as a write-only workbook headed TITLE."""
+def ledger_xlsx(tasks: Iterable[ExportedTask], today: date, title: str = "督办台账") -> bytes:
+    """The ledger of TASKS (an iterable: rows are written as they come, so tasks streamed by
+    `exported_tasks` keep memory flat) as a write-only workbook headed TITLE."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("督办台账")
     # Written with the first row (write-only): columns, frozen panes, fit-to-page.
@@ -121,15 +124,30 @@ def ledger_xlsx(tasks: Iterable[Task], today: date, title: str = "督办台账")
     labels = Labels.translated()
     with tempfile.TemporaryFile() as rows:
         last_row = HEADER_ROW
-        for task in tasks:
+        warning_of = _warnings(today)
+        for exported in tasks:
             last_row += 1
-            warning = warning_of(task, today)
-            values = ledger_row(task, today, warning, labels)
+            warning = warning_of(exported.task)
+            values = ledger_row(exported, today, warning, labels)
             rows.write(row_xml(last_row, values, style_ids[warning]))
         _finish(sheet, last_row)
         skeleton = io.BytesIO()
         workbook.save(skeleton)
         return _splice(skeleton, rows)
+
+
+def _warnings(today: date) -> Callable:
+    """`warning_of` as of TODAY for rows of tasks' columns, remembered per joint meeting (its
+    rules), deadline and whether done: 50,000 tasks share a few thousand deadlines."""
+    known = {}
+
+    def warning(task) -> str:
+        key = (task.charter_id, task.deadline, task.state == "done")
+        if key not in known:
+            known[key] = warning_of(task, today)
+        return known[key]
+
+    return warning
 
 
 def _finish(sheet, last_row: int) -> None:
@@ -191,18 +209,18 @@ def row_xml(number: int, values: list, style_ids: list[int]) -> bytes:
     """Row NUMBER of VALUES as SpreadsheetML, each cell with its style id; its height set to
     show every wrapped line."""
     cells = []
-    for column, (value, style) in enumerate(zip(values, style_ids, strict=True)):
-        ref = f"{COLUMN_LETTERS[column]}{number}"
+    for letter, value, style in zip(COLUMN_LETTERS, values, style_ids, strict=True):
+        cell = f'<c r="{letter}{number}" s="{style}"'
         if value is None:
-            cells.append(f'<c r="{ref}" s="{style}"/>')
+            cells.append(f"{cell}/>")
         elif isinstance(value, str):
-            cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+            cells.append(f'{cell} t="inlineStr"><is><t xml:space="preserve">'
                          f"{escape(xml_safe(value))}</t></is></c>")  # fmt: skip
         elif isinstance(value, date):
             day = value.date() if isinstance(value, datetime) else value
-            cells.append(f'<c r="{ref}" s="{style}"><v>{(day - EXCEL_EPOCH).days}</v></c>')
+            cells.append(f"{cell}><v>{(day - EXCEL_EPOCH).days}</v></c>")
         else:
-            cells.append(f'<c r="{ref}" s="{style}"><v>{value}</v></c>')
+            cells.append(f"{cell}><v>{value}</v></c>")
     height = row_height(values)
     return f'<row r="{number}" ht="{height:g}" customHeight="1">{"".join(cells)}</row>'.encode()
 

@@ -42,6 +42,18 @@ class Task(InJointMeeting, db.Model):
         Index("ix_tasks_charter_deadline", "charter_id", "deadline", "id"),
         Index("ix_tasks_charter_state_deadline", "charter_id", "state", "deadline"),
         Index("ix_tasks_charter_extension", "charter_id", "extension_date"),  # requests pending
+        # The scheduler's later ticks of a day look only at tasks changed since the last one.
+        Index("ix_tasks_charter_updated", "charter_id", "updated_at"),
+        # The workbench's task figures (by lead unit, the overdue trend) read only this index.
+        Index(
+            "ix_tasks_charter_figures",
+            "charter_id",
+            "lead_unit_id",
+            "state",
+            "deadline",
+            "completed_at",
+            "assigned_at",
+        ),  # fmt: skip
         CheckConstraint(f"state IN ({_STATE_LIST})", name="state"),
         CheckConstraint("deadline >= original_deadline", name="extended_only"),
         CheckConstraint(

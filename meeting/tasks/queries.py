@@ -9,9 +9,10 @@ from meeting.tasks.models import Task
 from workflows import task as workflow
 
 
-def visible_task(task_id: int, viewer: User) -> Task | None:
-    """Task TASK_ID if VIEWER may see it (pages answer 404 and the API not_found otherwise)."""
-    task = db.session.get(Task, task_id)
+def visible_task(task_id: int, viewer: User, *options) -> Task | None:
+    """Task TASK_ID if VIEWER may see it (pages answer 404 and the API not_found otherwise),
+    loaded with OPTIONS."""
+    task = db.session.get(Task, task_id, options=options)
     if task is None:
         return None
     viewer.acting_in(task.charter_id)

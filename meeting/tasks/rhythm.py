@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from pydantic import BaseModel
@@ -54,10 +55,15 @@ def given_rhythm(model: BaseModel, since: date) -> Rhythm:
 
 
 def rhythm_of(task: Task) -> Rhythm | None:
+    """TASK's rhythm (TASK: a Task or a row of its columns)."""
     if task.rhythm is None:
         return None
-    return Rhythm(kind=task.rhythm, days=task.rhythm_days,
-                  dates=tuple(date.fromisoformat(d) for d in task.rhythm_dates or ()))  # fmt: skip
+    return _rhythm(task.rhythm, task.rhythm_days, tuple(task.rhythm_dates or ()))
+
+
+@lru_cache(maxsize=1024)  # rhythms are few and frozen: the export asks for one per task
+def _rhythm(kind: str, days: int | None, dates: tuple[str, ...]) -> Rhythm:
+    return Rhythm(kind=kind, days=days, dates=tuple(date.fromisoformat(d) for d in dates))
 
 
 def set_rhythm(task: Task, rhythm: Rhythm | None, since: date) -> None:

@@ -51,5 +51,5 @@ def task_json(
     }
     if not with_history:
         return resources.TaskSummary.of(task, **computed)
-    history = [history_json(row) for row in history_of("task", task.id)]
+    history = [history_json(row) for row in history_of("task", task.id, with_actors=False)]
     return resources.Task.of(task, **computed, history=history)

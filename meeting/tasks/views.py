@@ -24,7 +24,7 @@ from meeting.scope import current_charter_id, follow, several_joint_meetings
 from meeting.tasks import bulletins as bulletin_ops
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.export import ledger_xlsx
-from meeting.tasks.ledger import EXPORT_LOADING, ledger_query
+from meeting.tasks.ledger import exported_tasks, ledger_query
 from meeting.tasks.models import Bulletin, ProgressReport, Task
 from meeting.tasks.operations import (
     UPLOAD_FOLDER,
@@ -170,17 +170,13 @@ def ledger():
                            heading=_("My unit's tasks") if current_user.role == LIAISON else _("Supervision ledger"))  # fmt: skip
 
 
-EXPORT_BATCH = 500  # rows read (and their units, items, reports loaded) at a time
-
-
 @bp.get("/tasks/export.xlsx")
 @signed_in
 def export():
     """The ledger with the same filters, as an Excel workbook."""
     filters = _page_filters()
     today = county_today()
-    query = ledger_query(filters, today, rules(), current_user, loading=EXPORT_LOADING)
-    tasks = db.session.scalars(query.execution_options(yield_per=EXPORT_BATCH))
+    tasks = exported_tasks(filters, today, rules(), current_user)
     return attachment(
         ledger_xlsx(tasks, today, title=_ledger_title(filters)),
         f"督办台账-{today.isoformat()}.xlsx",

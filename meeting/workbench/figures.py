@@ -267,9 +267,15 @@ def overdue_trend(
             or_(Task.completed_at.is_(None), Task.completed_at >= after),
         )
 
+    # Only tasks overdue at some month's end are weighed at each: not those done before the
+    # first, nor those due after the last.
+    ever = and_(
+        Task.deadline < ends[-1],
+        or_(Task.completed_at.is_(None), Task.completed_at >= day_end_utc(ends[0])),
+    )
     query = (
         select(Task.charter_id, *(count_where(overdue_at(end)) for end in ends))
-        .where(visible_to(viewer), Task.charter_id.in_(charter_ids))
+        .where(visible_to(viewer), Task.charter_id.in_(charter_ids), ever)
         .group_by(Task.charter_id)
     )
     figures = {charter_id: [(end, 0) for end in ends] for charter_id in charter_ids}

@@ -70,11 +70,15 @@ class TaskLine:
     days_left: int
 
 
-def _task_lines(query, today: date, limit: int) -> tuple[int, list[TaskLine]]:
-    """(how many in all, the first LIMIT) of QUERY's tasks; the count is a window function."""
+def _task_lines(conditions: list, today: date, limit: int) -> tuple[int, list[TaskLine]]:
+    """(how many in all, the first LIMIT by deadline) of the tasks where CONDITIONS hold. The
+    rows walk the deadline's index and stop after LIMIT; the count is a subquery the tasks'
+    indexes answer alone (a window count reads every row, with its unit, before the first)."""
+    total = select(func.count(Task.id)).where(*conditions).correlate(None).scalar_subquery()
     query = (
-        query.add_columns(func.count().over())
+        select(Task.charter_id, Task.id, Task.title, Task.deadline, Unit.name, total)
         .join(Unit, Unit.id == Task.lead_unit_id)
+        .where(*conditions)
         .order_by(Task.deadline, Task.id)
         .limit(limit)
     )
@@ -86,24 +90,20 @@ def _task_lines(query, today: date, limit: int) -> tuple[int, list[TaskLine]]:
     return (rows[0][-1] if rows else 0), lines
 
 
-def _task_columns():
-    return select(Task.charter_id, Task.id, Task.title, Task.deadline, Unit.name)
-
-
 def due_this_week(
     user: User, charter_ids: list[int], today: date, limit: int = LIMIT
 ) -> tuple[int, list[TaskLine]]:
     """The open tasks of CHARTER_IDS that USER sees (a liaison: their unit's) whose deadline
     falls from TODAY to this week's Sunday, soonest first."""
     sunday = today + timedelta(days=6 - today.weekday())
-    query = _task_columns().where(
+    conditions = [
         visible_to(user),
         Task.charter_id.in_(charter_ids),
         Task.state != "done",
         Task.deadline >= today,
         Task.deadline <= sunday,
-    )
-    return _task_lines(query, today, limit)
+    ]
+    return _task_lines(conditions, today, limit)
 
 
 def escalations(
@@ -119,8 +119,7 @@ def escalations(
             for charter_id in charter_ids
         )
     )
-    query = _task_columns().where(visible_to(user), Task.charter_id.in_(charter_ids), band)
-    return _task_lines(query, today, limit)
+    return _task_lines([visible_to(user), Task.charter_id.in_(charter_ids), band], today, limit)
 
 
 # ---- meetings ----
@@ -212,25 +211,9 @@ class Activity:
 def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
     """The latest history rows of the items, tasks and meetings USER may see (a liaison: their
     unit's tasks; nobody: another unit's drafts), newest first; what changed, not the fields."""
-    columns = (
-        History.id,
-        History.charter_id,
-        History.at,
-        History.event,
-        History.actor_id,
-        History.role,
-    )
     found = []
-    # Joined, not `Item.id IN (visible ids)`: that list is every item, built before the latest
-    # ten rows are found.
-    items = (
-        visible_items(user)
-        .with_only_columns(*columns, Item.id, Item.title)
-        .join(History, _history_of("item", Item))
-        .order_by(History.id.desc())
-        .limit(limit)
-    )
-    for row_id, charter_id, at, event, actor, role, item_id, title in db.session.execute(items):
+    items = _latest(user, "item", Item, visible_items(user), Item.title, limit)
+    for row_id, charter_id, at, event, actor, role, item_id, title in items:
         found.append(
             (
                 row_id,
@@ -246,14 +229,8 @@ def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
                 ),
             )
         )
-    tasks = (
-        select(*columns, Task.id, Task.title)
-        .join(Task, _history_of("task", Task))
-        .where(visible_to(user))
-        .order_by(History.id.desc())
-        .limit(limit)
-    )
-    for row_id, charter_id, at, event, actor, role, task_id, text in db.session.execute(tasks):
+    tasks = _latest(user, "task", Task, select(Task).where(visible_to(user)), Task.title, limit)
+    for row_id, charter_id, at, event, actor, role, task_id, text in tasks:
         found.append(
             (
                 row_id,
@@ -269,13 +246,13 @@ def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
                 ),
             )
         )
-    meetings = (
-        select(*columns, Meeting)
-        .join(Meeting, and_(History.subject_kind == "meeting", History.subject_id == Meeting.id))
-        .order_by(History.id.desc())
-        .limit(limit)
-    )
-    for row_id, charter_id, at, event, actor, role, meeting in db.session.execute(meetings):
+    # Whoever holds a role in a joint meeting sees its meetings: no subject to ask about first.
+    rows = _latest(user, "meeting", Meeting, None, None, limit).all()
+    by_id = _meetings({meeting_id for *_, meeting_id in rows})  # a meeting's name needs more
+    for row_id, charter_id, at, event, actor, role, meeting_id in rows:
+        meeting = by_id.get(meeting_id)
+        if meeting is None:
+            continue
         found.append(
             (
                 row_id,
@@ -299,11 +276,43 @@ def recent_activity(user: User, limit: int = LIMIT) -> list[Activity]:
     return [replace(a, actor=actor_name(people.get(a.actor))) for a in latest]
 
 
-def _history_of(kind: str, model):
-    """The join of history rows of KIND to MODEL's rows, on the joint meeting too: so the
-    database walks the joint meeting's latest rows (ix_history_charter_latest) and stops."""
-    return and_(
-        History.subject_kind == kind,
-        History.subject_id == model.id,
-        History.charter_id == model.charter_id,
+_HISTORY_COLUMNS = (
+    History.id,
+    History.charter_id,
+    History.at,
+    History.event,
+    History.actor_id,
+    History.role,
+)
+
+
+def _meetings(ids: set[int]) -> dict[int, Meeting]:
+    """The meetings of IDS by id, in one query (a page's few)."""
+    return {m.id: m for m in db.session.scalars(select(Meeting).where(Meeting.id.in_(ids)))}
+
+
+def _latest(user: User, kind: str, model, visible, title, limit: int):
+    """The latest LIMIT history rows of KIND (about MODEL's rows) in USER's joint meetings
+    whose subject is among VISIBLE (a query of the rows USER sees; None: every row), with the
+    subject's id and its column TITLE (unless None).
+
+    The database walks the joint meeting's latest rows backwards (ix_history_charter_latest)
+    and asks of each whether its subject is visible (EXISTS: a primary-key lookup), so it stops
+    after LIMIT rows whatever the data. Written as a join, SQLite first reads every subject
+    into a Bloom filter, or starts from the subjects and sorts all their history."""
+    subject = model.id == History.subject_id
+    columns = [*_HISTORY_COLUMNS, History.subject_id]
+    if title is not None:
+        columns.append(select(title).where(subject).scalar_subquery())
+    query = (
+        select(*columns)
+        .where(History.subject_kind == kind, History.charter_id.in_(user.charter_ids))
+        .order_by(History.id.desc())
+        .limit(limit)
     )
+    if visible is not None:
+        seen = visible.with_only_columns(model.id).where(
+            subject, model.charter_id == History.charter_id
+        )
+        query = query.where(seen.exists())
+    return db.session.execute(query)

@@ -8,7 +8,7 @@ tasks as `tasks.queries.visible_to` (a liaison: their unit's), minutes as
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import Select, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from meeting.accounts.models import User
@@ -16,12 +16,14 @@ from meeting.extensions import db
 from meeting.items.models import Item
 from meeting.items.queries import visible_items
 from meeting.meetings.models import Meeting
+from meeting.pagination import narrow_count
 from meeting.tasks.models import Task
 from meeting.tasks.queries import visible_to
 from workflows.meeting import may_read_draft_minutes
 
 KINDS = ("items", "meetings", "tasks", "minutes")
 MAX_QUERY = 200  # characters of a search; more is cut
+COUNT_CAP = 100  # results of a kind counted at most: people page a little, then search better
 CONTEXT = 40  # characters shown either side of a match
 
 
@@ -72,11 +74,30 @@ def queries(user: User, words: str) -> dict[str, Select]:
 
 
 def counts(found: dict[str, Select]) -> dict[str, int]:
-    """How many results of each kind: one COUNT per kind."""
-    return {
-        kind: db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        for kind, query in found.items()
-    }
+    """How many results of each kind, up to `COUNT_CAP` + 1 (a tab then says 「100+」): each
+    count stops once it has found that many, where an exact one would read every row."""
+    return {kind: narrow_count(query, COUNT_CAP + 1) for kind, query in found.items()}
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of a kind's results: no total, only whether another page follows."""
+
+    rows: list
+    number: int  # from 1
+    per_page: int
+    more: bool
+
+
+def result_page(query: Select, number: int, per_page: int, count: int) -> ResultPage:
+    """Page NUMBER of QUERY's results, in its order (newest first): the page's rows and one
+    more, to know whether another page follows. Walking the order's index, the database
+    stops once it has them, rather than reading every row that contains the words. COUNT
+    (from `counts`) 0: nothing to look for; words found nowhere are read through only once."""
+    if not count:
+        return ResultPage([], number, per_page, more=False)
+    rows = db.session.scalars(query.offset((number - 1) * per_page).limit(per_page + 1)).all()
+    return ResultPage(rows[:per_page], number, per_page, more=len(rows) > per_page)
 
 
 @dataclass(frozen=True)

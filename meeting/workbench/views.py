@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from meeting.accounts.permissions import signed_in
-from meeting.pages import page_of
+from meeting.pages import MAX_PAGE
 from meeting.tasks.deadlines import county_today
 from meeting.workbench import search as searching
 from meeting.workbench.board import board, switch_link
@@ -26,7 +26,7 @@ def home_context(user) -> dict:
 @signed_in
 def search():
     """Items, meetings, tasks and minutes the user may see that contain the words `q`, one
-    kind at a time (`kind`), paged; the count of each kind on its tab."""
+    kind at a time (`kind`), a page at a time; the count of each kind (up to 100) on its tab."""
     words = " ".join(request.args.get("q", "").split())[: searching.MAX_QUERY]
     kind = request.args.get("kind")
     page, counts = None, {}
@@ -35,7 +35,8 @@ def search():
         counts = searching.counts(found)
         if kind not in searching.KINDS:
             kind = next((k for k in searching.KINDS if counts[k]), searching.KINDS[0])
-        page = page_of(found[kind], PER_PAGE)
+        number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+        page = searching.result_page(found[kind], number, PER_PAGE, counts[kind])
     elif kind not in searching.KINDS:
         kind = searching.KINDS[0]
     return render_template(
@@ -44,6 +45,7 @@ def search():
         kind=kind,
         page=page,
         counts=counts,
+        count_cap=searching.COUNT_CAP,
         kinds=searching.KINDS,
         snippet=searching.snippet,
     )

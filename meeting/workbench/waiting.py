@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, select
 
 from meeting.accounts.models import User
+from meeting.analytics.sql import rarely
 from meeting.charter.rules import rules
 from meeting.extensions import db
 from meeting.items.models import Item
@@ -95,7 +96,7 @@ def waiting(user: User, today: date, limit: int = LIMIT) -> list[Waiting]:
             _("Assigned work to submit"),
             Item.updated_at,
             mine,
-            Item.source.in_(ASSIGNED_SOURCES),
+            rarely(Item.source.in_(ASSIGNED_SOURCES)),  # most are units' (ix_..._source_state)
             Item.state.in_(("draft", "returned")),
         )
         tasks(
@@ -116,7 +117,6 @@ def waiting(user: User, today: date, limit: int = LIMIT) -> list[Waiting]:
             Meeting.charter_id.in_(office),
             Meeting.state == "minutes_signed",
         )
-    acting = getattr(user, "_acting_charter_id", None)
     for charter_id in charters_of(user, *ROLES):  # 五(一): planned meetings they convene
         meetings(
             _("Meetings waiting for you to convene"),
@@ -124,7 +124,6 @@ def waiting(user: User, today: date, limit: int = LIMIT) -> list[Waiting]:
             Meeting.charter_id == charter_id,
             to_convene_filter(user, charter_id),
         )
-    user.acting_in(acting)
     if signers:
         meetings(
             _("Minutes waiting for your sign-off"),

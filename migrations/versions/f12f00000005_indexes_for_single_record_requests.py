@@ -15,10 +15,15 @@ down_revision = "f12e00000004"
 branch_labels = None
 depends_on = None
 
+SUBMITTED = sa.text("submitted_at IS NOT NULL")
+
 
 def upgrade():
-    pass
+    # The API's `total` of items counts the submitted ones from this small index alone
+    # (meeting.api.items.count_visible).
+    op.create_index("ix_items_submitted", "items", ["charter_id"], unique=False,
+                    postgresql_where=SUBMITTED, sqlite_where=SUBMITTED)  # fmt: skip
 
 
 def downgrade():
-    pass
+    op.drop_index("ix_items_submitted", table_name="items")
