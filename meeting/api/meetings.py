@@ -228,7 +228,8 @@ def minutes_docx(meeting_id: int):
 
 
 @bp.get("/meetings.ics")
-@operation("Every meeting not cancelled, as iCalendar", returns={200: "text/calendar"})
+@operation("Meetings from three months back on (at most 200), as iCalendar; a cancelled one "
+           "marked CANCELLED, so that calendars drop it", returns={200: "text/calendar"})  # fmt: skip
 def meetings_ics():
     return ics_response()
 

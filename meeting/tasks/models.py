@@ -43,7 +43,9 @@ class Task(InJointMeeting, db.Model):
         Index("ix_tasks_charter_state_deadline", "charter_id", "state", "deadline"),
         Index("ix_tasks_charter_extension", "charter_id", "extension_date"),  # requests pending
         # The scheduler's later ticks of a day look only at tasks changed since the last one.
-        Index("ix_tasks_charter_updated", "charter_id", "updated_at"),
+        # By the moment alone: led by the joint meeting, SQLite took it for lists in order of
+        # change (the workbench's waits) and walked every task of the joint meeting.
+        Index("ix_tasks_updated", "updated_at"),
         # The workbench's task figures (by lead unit, the overdue trend) read only this index.
         Index(
             "ix_tasks_charter_figures",

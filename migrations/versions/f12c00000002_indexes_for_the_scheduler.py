@@ -29,9 +29,9 @@ def upgrade():
                                 name=op.f("fk_scheduler_sweeps_charter_id_charters")),
         sa.PrimaryKeyConstraint("charter_id", name=op.f("pk_scheduler_sweeps")),
     )
-    op.create_index("ix_tasks_charter_updated", "tasks", ["charter_id", "updated_at"], unique=False)
+    op.create_index("ix_tasks_updated", "tasks", ["updated_at"], unique=False)
 
 
 def downgrade():
-    op.drop_index("ix_tasks_charter_updated", table_name="tasks")
+    op.drop_index("ix_tasks_updated", table_name="tasks")
     op.drop_table("scheduler_sweeps")
