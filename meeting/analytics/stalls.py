@@ -19,7 +19,7 @@ STALLS_MAX_AGE_SECONDS. Pages say when they were computed.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import (
     Float,
     Integer,
@@ -42,7 +42,7 @@ from sqlalchemy.types import DateTime
 from meeting.analytics.models import StallFigure
 from meeting.analytics.sql import seconds_between
 from meeting.charter.models import Charter
-from meeting.database import READ_METHODS, only_reading
+from meeting.database import only_reading
 from meeting.extensions import db
 from meeting.history import History
 from meeting.items.models import Item
@@ -110,8 +110,7 @@ def snapshot(charter: Charter, now: datetime) -> dict[str, Stalls]:
     rows = kept_figures(charter.id)
     oldest = now - timedelta(seconds=current_app.config["STALLS_MAX_AGE_SECONDS"])
     if not rows or rows[0].computed_at < oldest:
-        charter_id = charter.id  # read before a rollback expires the charter
-        _end_a_reading_transaction()
+        charter_id = charter.id  # read before the refresh's commit expires the charter
         refresh(charter_id, now)
         rows = kept_figures(charter_id)
     return {workflow: _stalls_of(workflow, rows) for workflow in WORKFLOWS}
@@ -154,16 +153,6 @@ def _stalls_of(workflow: str, rows: list) -> Stalls:
             )
     computed_at = rows[0].computed_at if rows else None
     return Stalls(workflow, shown, by_state, by_unit, computed_at)
-
-
-def _end_a_reading_transaction() -> None:
-    """A page's transaction (GET) began deferred on SQLite and has only read: it could not turn
-    into a writing one once another worker has written meanwhile ("database is locked", at
-    once). It wrote nothing, so end it; the refresh then begins with its DELETE, which waits
-    its turn for the write lock. (Elsewhere transactions begin writing; PostgreSQL needs none.)"""
-    reading = has_request_context() and request.method in READ_METHODS
-    if reading and db.session.get_bind().dialect.name == "sqlite":
-        db.session.rollback()
 
 
 # -- computing it --------------------------------------------------------------------------------
