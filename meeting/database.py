@@ -33,10 +33,11 @@ def _configure_sqlite(engine: Engine) -> None:
         # locked" when another writer got in between; IMMEDIATE waits for busy_timeout instead.
         # A page or API read writes nothing: it begins deferred and never waits for writers
         # (WAL lets it read the last commit while one writes).
-        connection.exec_driver_sql("BEGIN" if _reading() else "BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if reading() else "BEGIN IMMEDIATE")
 
 
-def _reading() -> bool:
+def reading() -> bool:
+    """Whether the work at hand only reads: a GET (HEAD, OPTIONS) request, or `only_reading`."""
     return _only_reading.get() or (has_request_context() and request.method in READ_METHODS)
 
 
@@ -59,7 +60,17 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def refresh_statistics() -> None:
-    """Have the database look at its tables again (ANALYZE), so its planner walks the list
-    indexes after a bulk load; SQLite, unlike PostgreSQL's autovacuum, never does on its own."""
+    """Have the database look at its tables again after a bulk load, so its planner walks the
+    list indexes: ANALYZE (SQLite, unlike PostgreSQL's autovacuum, never does on its own).
+    PostgreSQL also VACUUMs, as autovacuum would soon: until it has, the new rows' visibility
+    is checked in the table itself (counts cannot be answered from an index alone), and an
+    autovacuum run starting under the first requests slows them."""
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:  # VACUUM runs outside any transaction
+            connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                "VACUUM ANALYZE"
+            )
+        return
     db.session.execute(text("ANALYZE"))
     db.session.commit()

@@ -18,12 +18,13 @@ from copy import deepcopy
 from datetime import date, datetime
 from functools import wraps
 
-from flask import current_app, has_request_context
+from flask import current_app, g, has_request_context
 from flask_babel import get_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import QueryableAttribute
 
 from meeting.accounts.models import User
+from meeting.database import reading
 from meeting.extensions import db
 from meeting.history import History
 
@@ -36,8 +37,13 @@ _lock = threading.Lock()
 
 
 def latest_change() -> int:
-    """The newest history id: it moves whenever anything a figure counts changes."""
-    return db.session.scalar(select(func.max(History.id))) or 0
+    """The newest history id: it moves whenever anything a figure counts changes. A request
+    that only reads asks once, however many figures its page shows."""
+    if not (has_request_context() and reading()):
+        return db.session.scalar(select(func.max(History.id))) or 0
+    if "latest_change" not in g:
+        g.latest_change = db.session.scalar(select(func.max(History.id))) or 0
+    return g.latest_change
 
 
 def remembered(function=None, *, shared: bool = False):

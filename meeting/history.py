@@ -64,17 +64,36 @@ def record(subject_kind: str, subject_id: int, event: str, from_state: str | Non
     return row
 
 
-def history_of(subject_kind: str, subject_id: int, with_actors: bool = True) -> list[History]:
-    """SUBJECT's history rows, oldest first, with the people who made them (for their names;
-    the API sends the username each row keeps, and asks WITH_ACTORS=False)."""
+def history_of(subject_kind: str, subject_id: int) -> list[History]:
+    """SUBJECT's history rows, oldest first, with the people who made them (for their names)."""
     query = (
         select(History)
         .where(History.subject_kind == subject_kind, History.subject_id == subject_id)
         .order_by(History.id)
+        .options(selectinload(History.actor))
     )
-    if with_actors:
-        query = query.options(selectinload(History.actor))
     return list(db.session.scalars(query))
+
+
+def history_as_sent(subject_kind: str, subject_id: int) -> list:
+    """SUBJECT's history, oldest first, as plain rows of what the API sends of it (the username
+    each row keeps). A record's resource carries its whole history, after every event too:
+    loaded as objects, each row cost ~50 µs (a task urged every day for a year: 20 ms)."""
+    query = (
+        select(
+            History.event,
+            History.from_state,
+            History.to_state,
+            History.actor_username,
+            History.role,
+            History.unit_code,
+            History.at,
+            History.fields,
+        )  # fmt: skip
+        .where(History.subject_kind == subject_kind, History.subject_id == subject_id)
+        .order_by(History.id)
+    )
+    return list(db.session.execute(query))
 
 
 # ---- how a row reads ----

@@ -57,3 +57,25 @@ def test_each_caller_gets_its_own_copy(remembering):
         assert calls == [1]  # the second answer came from memory
         assert figure(2) == {"submitted": 1} and calls == [1, 2]
         assert latest_change() == 0  # no history yet: nothing to tell apart
+
+
+def test_the_item_lists_total_is_remembered_until_a_change_and_told_apart_by_caller(
+    remembering, api
+):
+    app = remembering
+    make_item(app, "submitted")
+    make_item(app, "draft")  # the education bureau's draft: only its liaisons see it
+
+    def total(user: str, **query) -> int:
+        answer = api.get("/api/v1/items", user, query_string=query)
+        assert answer.status_code == 200, answer.json
+        return answer.json["total"]
+
+    assert total("office") == 1 and total("liaison-edu") == 2
+    assert total("office", state="draft") == 0 and total("liaison-edu", state="draft") == 1
+    asked_again = counted(app, lambda: total("office"))
+    make_item(app, "reviewed")  # a change moves the latest history id on
+    assert counted(app, lambda: total("office")) > asked_again  # counted again
+    assert total("office") == 2 and total("liaison-edu") == 3
+    app.config["FIGURES_CACHE"] = False
+    assert total("office") == 2 and total("liaison-edu") == 3

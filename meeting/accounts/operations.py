@@ -11,14 +11,14 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, inspect, or_, select
+from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from meeting.accounts.models import ApiToken, LoginAttempt, Seat, User
 from meeting.accounts.passwords import password_problem
 from meeting.charter.loader import unit_by_code
-from meeting.charter.models import Charter
+from meeting.charter.models import Charter, Unit
 from meeting.extensions import db
 from meeting.timeutil import utcnow
 from workflows.roles import ADMIN, ROLES, UNIT_ROLES
@@ -174,24 +174,70 @@ def issue_token(username: str, days: int | None = None) -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user a live bearer TOKEN belongs to, or None.
+    """The active user a live bearer TOKEN belongs to, or None, with their seats and the seats'
+    units and joint meetings (every request through the API asks all of them).
 
-    One query: the token, its user, their seats and the seats' joint meetings and units (every
-    request through the API asks all of them)."""
+    One statement read as plain rows, turned into the objects a query would have loaded
+    (`attached`): loading them through the ORM cost ~2 ms of an ~8 ms item GET."""
     if not token:
         return None
-    query = (
-        select(User)
-        .join(ApiToken, ApiToken.user_id == User.id)
-        .where(
-            ApiToken.token_sha256 == _sha256(token),
-            ApiToken.revoked_at.is_(None),
-            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()),
-            User.active,
+    rows = db.session.execute(_TOKEN_ROWS, {"sha256": _sha256(token), "now": utcnow()}).all()
+    if not rows:
+        return None
+    user = _build(User, rows[0])
+    user.seats = [_seat(row) for row in rows if row.seat_id is not None]
+    return attached(user)
+
+
+def _seat(row) -> Seat:
+    seat = _build(Seat, row, "seat_")
+    seat.unit = _build(Unit, row, "unit_") if row.unit_id is not None else None
+    seat.charter = _build(Charter, row, "charter_") if row.charter_id is not None else None
+    return seat
+
+
+_TOKEN_COLUMNS = {
+    User: [attr.key for attr in inspect(User).column_attrs],
+    Seat: [attr.key for attr in inspect(Seat).column_attrs],
+    Unit: [attr.key for attr in inspect(Unit).column_attrs],
+    Charter: [attr.key for attr in inspect(Charter).column_attrs],
+}
+_PREFIX = {User: "", Seat: "seat_", Unit: "unit_", Charter: "charter_"}
+_TOKEN_ROWS = (
+    select(
+        *(
+            getattr(model, key).label(_PREFIX[model] + key)
+            for model, keys in _TOKEN_COLUMNS.items()
+            for key in keys
         )
-        .options(joinedload(User.seats).options(joinedload(Seat.charter), joinedload(Seat.unit)))
     )
-    return db.session.execute(query).unique().scalar_one_or_none()
+    .select_from(ApiToken)
+    .join(User, User.id == ApiToken.user_id)
+    .outerjoin(Seat, Seat.user_id == User.id)
+    .outerjoin(Unit, Unit.id == Seat.unit_id)
+    .outerjoin(Charter, Charter.id == Seat.charter_id)
+    .where(
+        ApiToken.token_sha256 == bindparam("sha256"),
+        ApiToken.revoked_at.is_(None),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
+        User.active,
+    )
+    .order_by(Seat.id)
+)
+
+
+def _build(model, row, prefix: str = ""):
+    """A MODEL instance (not yet in any session) from ROW's columns named PREFIX + attribute."""
+    return model(**{key: getattr(row, prefix + key) for key in _TOKEN_COLUMNS[model]})
+
+
+def attached(user: User) -> User:
+    """USER, built from rows with its seats, units and joint meetings, in the session as if a
+    query had loaded them: nothing to write. An instance the session already holds (a test's) keeps its identity and takes these values."""
+    for instance in (user, *user.seats, *(s.unit for s in user.seats if s.unit),
+                     *(s.charter for s in user.seats if s.charter)):  # fmt: skip
+        make_transient_to_detached(instance)
+    return db.session.merge(user, load=False)
 
 
 def authenticate(username: str, password: str, remote_addr: str = "") -> User | None:

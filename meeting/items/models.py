@@ -40,7 +40,7 @@ class Item(InJointMeeting, db.Model):
         # drafts' part of a list's exact count (the API's `total`) reads this index alone.
         Index("ix_items_visible", "charter_id", "submitted_at", "source", "unit_id"),
         # The submitted items, which everyone in the joint meeting sees: the API's `total`
-        # counts them from this small index (api.items.count_visible).
+        # counts them from this small index (api.items.visible_count).
         Index(
             "ix_items_submitted", "charter_id", postgresql_where=SUBMITTED, sqlite_where=SUBMITTED
         ),

@@ -2,7 +2,7 @@
 
 from meeting.accounts.models import User
 from meeting.contract import resources
-from meeting.history import History, history_of
+from meeting.history import history_as_sent
 from meeting.items.models import Item
 from meeting.items.operations import available_events
 from meeting.opinions.serialize import opinions_json
@@ -29,11 +29,12 @@ def item_json(item: Item, user: User, with_history: bool = True) -> resources.It
     }
     if not with_history:
         return resources.ItemSummary.of(item, **computed)
-    history = [history_json(row) for row in history_of("item", item.id, with_actors=False)]
+    history = [history_json(row) for row in history_as_sent("item", item.id)]
     return resources.Item.of(item, **computed, history=history, opinions=opinions_json(item))
 
 
-def history_json(row: History) -> resources.HistoryRow:
+def history_json(row) -> resources.HistoryRow:
+    """A row of `history_as_sent` as the API sends it."""
     return resources.HistoryRow.of(
         row, from_=row.from_state, to=row.to_state, actor=row.actor_username, unit=row.unit_code
     )

@@ -2,7 +2,7 @@
 
 from meeting.accounts.models import User
 from meeting.contract import resources
-from meeting.history import history_of
+from meeting.history import history_as_sent
 from meeting.items.serialize import history_json
 from meeting.meetings.delegations import delegation_fields
 from meeting.meetings.minutes import can_read_minutes, minutes_document_number
@@ -71,7 +71,7 @@ def meeting_json(
     }
     if not with_history:
         return resources.MeetingSummary(**body)
-    history = [history_json(row) for row in history_of("meeting", meeting.id)]
+    history = [history_json(row) for row in history_as_sent("meeting", meeting.id)]
     return resources.Meeting(**body, history=history)
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from meeting.accounts.models import User
 from meeting.contract import resources
-from meeting.history import history_of
+from meeting.history import history_as_sent
 from meeting.items.serialize import history_json
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.models import Task
@@ -51,5 +51,5 @@ def task_json(
     }
     if not with_history:
         return resources.TaskSummary.of(task, **computed)
-    history = [history_json(row) for row in history_of("task", task.id, with_actors=False)]
+    history = [history_json(row) for row in history_as_sent("task", task.id)]
     return resources.Task.of(task, **computed, history=history)

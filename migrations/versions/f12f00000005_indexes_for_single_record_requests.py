@@ -20,7 +20,7 @@ SUBMITTED = sa.text("submitted_at IS NOT NULL")
 
 def upgrade():
     # The API's `total` of items counts the submitted ones from this small index alone
-    # (meeting.api.items.count_visible).
+    # (meeting.api.items.visible_count).
     op.create_index("ix_items_submitted", "items", ["charter_id"], unique=False,
                     postgresql_where=SUBMITTED, sqlite_where=SUBMITTED)  # fmt: skip
 
