@@ -80,13 +80,13 @@ def form_id(name: str) -> int:
 MAX_PAGE = 100_000  # beyond any list's end; a bigger ?page= would overflow the OFFSET
 
 
-def page_of(query, per_page: int, parameter: str = "page"):
+def page_of(query, per_page: int, parameter: str = "page", cap: int | None = None):
     """The page of QUERY that `?page=` (or PARAMETER) asks for (a bad or huge one: the first,
-    or the last possible), as Flask-SQLAlchemy's pagination with the total counted up to
-    `meeting.pagination.COUNT_CAP` (`page.more`: there are more)."""
+    or the last possible), as Flask-SQLAlchemy's pagination with the total counted up to CAP
+    (default `meeting.pagination.COUNT_CAP`; `page.more`: there are more)."""
     number = request.args.get(parameter, 1, type=int)
     number = min(max(number, 1), MAX_PAGE)
-    return paginate(query, number, per_page, cap=COUNT_CAP)
+    return paginate(query, number, per_page, cap=cap or COUNT_CAP)
 
 
 def attempt(operation, labels: dict | None = None) -> Refusal | None:

@@ -6,6 +6,7 @@ import pytest
 
 from meeting.figures_cache import forget, latest_change, remembered
 from tests.items_factory import make_item
+from tests.tasks_factory import make_task
 from tests.test_query_counts import counted
 
 
@@ -79,3 +80,21 @@ def test_the_item_lists_total_is_remembered_until_a_change_and_told_apart_by_cal
     assert total("office") == 2 and total("liaison-edu") == 3
     app.config["FIGURES_CACHE"] = False
     assert total("office") == 2 and total("liaison-edu") == 3
+
+
+def test_the_ledgers_total_is_remembered_until_a_change_and_told_apart_by_caller(remembering, api):
+    app = remembering
+    make_task(app, "in_progress")  # led by education, shared by civil affairs
+    make_task(app, "in_progress", lead_unit="civil-affairs", responsible_units=[])
+
+    def total(user: str, **query) -> int:
+        answer = api.get("/api/v1/tasks", user, query_string=query)
+        assert answer.status_code == 200, answer.json
+        return answer.json["total"]
+
+    assert (total("office"), total("liaison-edu"), total("liaison-civil")) == (2, 1, 2)
+    assert total("liaison-civil", unit_as="lead", unit="civil-affairs") == 1
+    asked_again = counted(app, lambda: total("office"))
+    make_task(app, "assigned")  # a change moves the latest history id on
+    assert counted(app, lambda: total("office")) > asked_again  # counted again
+    assert (total("office"), total("liaison-edu"), total("office", state="assigned")) == (3, 2, 1)

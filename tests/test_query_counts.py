@@ -123,3 +123,23 @@ def test_a_long_list_is_counted_only_so_far_for_people_and_exactly_for_the_api(
     listed = api.get("/api/v1/items?per_page=20", "office").json
     assert listed["total"] > 220 and listed["pages"] == -(-listed["total"] // 20)
     assert "(220+)" not in client.get("/items/?state=submitted").get_data(as_text=True)
+
+
+def test_the_meeting_pages_candidates_are_counted_ten_pages_on_at_most(
+    app, client, auth, monkeypatch
+):
+    """Each candidate is checked against every open meeting's agenda: the picker counts ten
+    pages past the one shown, not the thousand a list of records counts, and says there are
+    more (search narrows them)."""
+    import meeting.meetings.views
+
+    monkeypatch.setattr(meeting.meetings.views, "CANDIDATES_PER_PAGE", 1)
+    monkeypatch.setattr(meeting.meetings.views, "CANDIDATES_COUNTED", 5)
+    meeting_id = make_meeting(app, "plenary", "planned")
+    for n in range(13):
+        make_item(app, "approved", title=f"候选议题{n}")
+    auth.login("office")
+    page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert "可加入议程的议题超过 11 项" in page  # (page 1 + 10 pages) × 1 a page
+    narrowed = client.get(f"/meetings/{meeting_id}?candidates_q=候选议题12")
+    assert "可列入1项议题" in narrowed.get_data(as_text=True)

@@ -276,3 +276,18 @@ def test_the_ledger_filters(app, api, monkeypatch):
     assert api.get("/api/v1/tasks?warning=purple", as_="office").status_code == 422
     body = api.get(f"/api/v1/tasks/{late}", as_="office").json
     assert (body["overdue"], body["warning"]) == (True, "red")
+
+
+def test_the_ledger_sorted_by_state_or_unit_pages_its_ties_by_id(app, api):
+    """Tasks alike in state, unit and deadline come in the order they were assigned, page after
+    page, even after one changed (PostgreSQL keeps a changed row's index entry last)."""
+    ids = [make_task(app, "in_progress") for _ in range(3)]
+    version = api.get(f"/api/v1/tasks/{ids[0]}", "office").json["version"]
+    urged = api.post(f"/api/v1/tasks/{ids[0]}/events/urge", "office",
+                     json={"version": version, "message": "请加快进度"})  # fmt: skip
+    assert urged.status_code == 200, urged.json
+    for sort in ("state", "unit"):
+        pages = [api.get("/api/v1/tasks", "office",
+                         query_string={"sort": sort, "per_page": 1, "page": n}).json["items"]
+                 for n in (1, 2, 3)]  # fmt: skip
+        assert [page[0]["id"] for page in pages] == ids, sort

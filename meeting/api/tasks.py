@@ -15,6 +15,8 @@ from meeting.charter.rules import rules
 from meeting.contract import bodies, resources
 from meeting.contract.queries import Query, TaskQuery
 from meeting.errors import NotFound
+from meeting.figures_cache import remembered
+from meeting.pagination import narrow_count
 from meeting.tasks import queries
 from meeting.tasks.deadlines import county_today
 from meeting.tasks.ledger import ledger_query, tasks_of_item
@@ -49,7 +51,18 @@ def list_tasks(args: TaskQuery):
     today = county_today()
     query = ledger_query(args, today, rules(), current_user)
     render = partial(task_json, user=current_user, today=today, with_history=False)
-    return paginated(query, render, args)
+    filters = args.model_dump(exclude={"page", "per_page", "sort"})
+    count = lambda _query: ledger_total(current_user, filters, today)  # noqa: E731
+    return paginated(query, render, args, counter=count)
+
+
+@remembered
+def ledger_total(user: User, filters: dict, today) -> int:
+    """How many tasks the ledger gives USER with FILTERS as of TODAY: the list's exact `total`,
+    remembered until something changes (meeting.figures_cache), as counting is linear in the
+    tasks and an integration polls the same list again and again."""
+    args = TaskQuery.model_construct(**filters)
+    return narrow_count(ledger_query(args, today, rules(), user, loading=()))
 
 
 @bp.get("/tasks/<int:task_id>")

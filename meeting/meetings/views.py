@@ -79,6 +79,9 @@ from workflows.roles import ROLES
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 CANDIDATES_PER_PAGE = 20
+# Candidates counted at most (ten pages past the one shown): each is checked against every open
+# meeting's agenda, and an office looking further searches instead (「…超过 N 项，请搜索」).
+CANDIDATES_COUNTED = 10 * CANDIDATES_PER_PAGE
 MINUTES_LABEL = {"text": N_("Minutes")}  # the one field called text here is the minutes
 
 
@@ -147,7 +150,8 @@ def show(meeting_id: int, status: int = 200):
     records = office_records(meeting, current_user)
     search = (request.args.get("candidates_q") or "").strip()[:100]
     if "edit_agenda" in records:  # a searchable, paged picker: one query whatever the count
-        eligible = page_of(candidates(meeting, search), CANDIDATES_PER_PAGE, "candidates_page")
+        eligible = page_of(candidates(meeting, search), CANDIDATES_PER_PAGE, "candidates_page",
+                           cap=CANDIDATES_COUNTED)  # fmt: skip
     # 五(二): items approved past the agenda cut-off, for a convener to admit (and the office
     # to see why they are not offered).
     admits = may_admit(meeting, current_user)

@@ -27,8 +27,9 @@ SORTS = {
     "deadline": (Task.deadline.asc(), Task.id.asc()),
     "-deadline": (Task.deadline.desc(), Task.id.desc()),
     "assigned": (Task.assigned_at.desc(), Task.id.desc()),
-    "state": (Task.state.asc(), Task.deadline.asc()),
-    "unit": (Unit.position.asc(), Task.deadline.asc()),
+    # Ties broken by id, so that a page boundary never falls inside a tie differently twice.
+    "state": (Task.state.asc(), Task.deadline.asc(), Task.id.asc()),
+    "unit": (Unit.position.asc(), Task.deadline.asc(), Task.id.asc()),
 }
 
 
