@@ -4,14 +4,16 @@ on PostgreSQL, against the ping floor, in one run. Figures and ratios, not asser
     .venv/bin/python bench/serving.py [SMALL] [LARGE] [--db sqlite,postgresql]
                                         # default 1000 and 100000 items, both databases
 
-For each database and size: a fresh database migrated and seeded by `flask demo seed`, then
-gunicorn (2 workers) serves it and one client times, for about two seconds each, the ping
-(no database), every page and API list (each asked of both workers first), an item GET and a
-task event POST (urge, which keeps the task's state); one request of each page of figures
-right after a change (its worker counts them afresh); then the ledger's Excel export of every
-task (seconds, and the worker's memory growth), the worker's memory after all pages, and an
-idle scheduler tick (the second of two, in process). PostgreSQL is a throwaway cluster on port 54339 (scripts/postgres-for-tests
-with PG_TEST_PORT), so it runs beside the test suite's.
+For each database, both sizes side by side: a fresh database each, migrated and seeded by
+`flask demo seed`, each served by its own gunicorn (2 workers). One client times, for about
+two seconds each and in turns between the sizes (this machine's speed drifts from minute to
+minute), the ping (no database), every page and API list (each asked of both workers first),
+an item GET and a task event POST (urge, which keeps the task's state); then one request of
+each page of figures right after a change (its worker counts them afresh), the workers'
+memory after all pages, the ledger's Excel export of every task (seconds, and the worker's
+memory growth), and an idle scheduler tick (the second of two, in process). PostgreSQL is a
+throwaway cluster on port 54339 (scripts/postgres-for-tests with PG_TEST_PORT), so it runs
+beside the test suite's.
 """
 
 import http.client
@@ -35,8 +37,9 @@ sys.path.insert(0, str(ROOT))
 PASSWORD = "bench-password-1"
 # Pages of whole-joint-meeting figures, remembered per worker until a change (figures_cache).
 FIGURE_PAGES = ["/", "/analytics/matrix", "/analytics/assessment"]
-PORT = 8741
+PORTS = (8741, 8742)  # the smaller database's gunicorn, the larger's
 SECONDS = 2.0
+TURNS = 4  # each figure is timed in turns, the sizes alternating (see `timed_in_turns`)
 
 
 def prepare(database_url: str, count: int) -> dict:
@@ -75,10 +78,11 @@ def prepare(database_url: str, count: int) -> dict:
 
 
 class Client:
-    """One keep-alive HTTP connection to the local gunicorn, with the office's session."""
+    """One keep-alive HTTP connection to a local gunicorn, with the office's session."""
 
-    def __init__(self):
-        self.connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=300)
+    def __init__(self, port: int):
+        self.port = port
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, body: bytes | None = None, headers=None):
@@ -119,7 +123,7 @@ def warm(client: Client, path: str, headers=None) -> None:
     timed loop, and one 0.5 s computation weighed on a 2-second mean. What a first look after
     a change costs is measured on its own (`after a change`)."""
     for _ in range(2):
-        others = [Client() for _ in range(2)]
+        others = [Client(client.port) for _ in range(2)]
         for other in others:
             other.cookies = dict(client.cookies)
         threads = [threading.Thread(target=other.get_ok, args=(path, headers)) for other in others]
@@ -141,6 +145,24 @@ def timed(call, seconds: float = SECONDS) -> float:
     return 1000 * (time.perf_counter() - start) / done
 
 
+def timed_in_turns(calls, seconds: float = SECONDS) -> list[float]:
+    """Mean milliseconds of each of CALLS (one per size) over about SECONDS each, after one
+    warm-up call each, timed in TURNS turns that alternate between them: this machine's speed
+    drifts from minute to minute (a shared VM), and timing one size minutes after the other
+    made ratios of 0.6 and 2 of the same page in runs of the same code."""
+    for call in calls:
+        call()
+    spent, done = [0.0] * len(calls), [0] * len(calls)
+    for _ in range(TURNS):
+        for n, call in enumerate(calls):
+            start = time.perf_counter()
+            while time.perf_counter() - start < seconds / TURNS:
+                call()
+                done[n] += 1
+            spent[n] += time.perf_counter() - start
+    return [1000 * spent[n] / done[n] for n in range(len(calls))]
+
+
 def rss_mib(pids: list[int]) -> float:
     """The largest resident memory of PIDS, in MiB."""
     sizes = []
@@ -158,76 +180,105 @@ def workers(master: int) -> list[int]:
     return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
 
-def serve(database_url: str, folder: Path) -> subprocess.Popen:
+def serve(database_url: str, folder: Path, port: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "LIANXI_INSTANCE_PATH": str(folder),
            "SECRET_KEY": "bench", "PYTHONPATH": str(ROOT)}  # fmt: skip
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{PORT}", "--timeout", "300",
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "300",
          "app:create_app()"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(200):
         try:
-            if Client().request("GET", "/api/v1/ping")[0] == 200:
+            if Client(port).request("GET", "/api/v1/ping")[0] == 200:
                 return server
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("gunicorn did not start")
 
 
-def measure(database_url: str, count: int) -> dict[str, float]:
-    folder = Path(tempfile.mkdtemp())
-    prepared = prepare(database_url, count)
-    ids, api = prepared["ids"], {"Authorization": f"Bearer {prepared['token']}"}
-    print(f"  seeded {count} items in {prepared['seeded']:.0f} s", flush=True)
-    server = serve(database_url, folder)
-    figures: dict[str, float] = {}
-    try:
-        client = Client()
-        client.sign_in()
-        figures["ping"] = timed(lambda: client.request("GET", "/api/v1/ping"))
-        pages = ["/", "/items/", "/items/review", f"/meetings/{ids['meeting']}", "/meetings/",
-                 "/tasks/", "/notifications/", "/analytics/matrix", "/analytics/assessment",
-                 "/analytics/stalls", "/search?q=%E5%AD%A6%E6%A0%A1", "/admin/history"]  # fmt: skip
-        for path in pages:
-            warm(client, path)
-            figures[path] = timed(lambda path=path: client.get_ok(path))
-        lists = ["/api/v1/items?per_page=20", "/api/v1/meetings?per_page=20",
-                 "/api/v1/tasks?per_page=20", "/api/v1/notifications?per_page=20",
-                 "/api/v1/units", "/api/v1/stats", "/api/v1/meetings.ics"]  # fmt: skip
-        for path in lists:
-            warm(client, path, api)
-            figures[path] = timed(lambda path=path: client.get_ok(path, api))
-        figures["item GET"] = timed(lambda: client.get_ok(f"/api/v1/items/{ids['item']}", api))
-        version = {"v": json.loads(client.get_ok(f"/api/v1/tasks/{ids['task']}", api))["version"]}
+class Site:
+    """One size: its database, seeded, served by its own gunicorn, the office signed in."""
 
-        def urge():
-            status, body = client.request(
-                "POST", f"/api/v1/tasks/{ids['task']}/events/urge",
-                json.dumps({"version": version["v"], "message": "请加快进度"}).encode(),
-                {**api, "Content-Type": "application/json"},
-            )  # fmt: skip
-            if status != 200:  # a refusal would time as a fast event
-                raise RuntimeError(f"urge answered {status}: {body[:200]!r}")
-            version["v"] = json.loads(body)["version"]
+    def __init__(self, database_url: str, count: int, port: int):
+        self.database_url, self.count = database_url, count
+        prepared = prepare(database_url, count)
+        self.ids, self.api = prepared["ids"], {"Authorization": f"Bearer {prepared['token']}"}
+        print(f"  seeded {count} items in {prepared['seeded']:.0f} s", flush=True)
+        self.folder = Path(tempfile.mkdtemp())
+        self.server = serve(database_url, self.folder, port)
+        self.client = Client(port)
+        self.client.sign_in()
+        task = json.loads(self.client.get_ok(f"/api/v1/tasks/{self.ids['task']}", self.api))
+        self.version = task["version"]
 
-        figures["event POST"] = timed(urge)
-        for path in FIGURE_PAGES:  # one request after a change: its worker counts afresh
-            urge()
-            figures[f"{path} after a change"] = timed(lambda path=path: client.get_ok(path), 0)
-        pids = workers(server.pid)
-        figures["worker MiB after pages"] = rss_mib(pids)
+    def get(self, path: str, api: bool = False) -> bytes:
+        return self.client.get_ok(path.format(**self.ids), self.api if api else None)
+
+    def urge(self) -> None:
+        """Urge the task (its state stays): a change, with its history row and notices."""
+        status, body = self.client.request(
+            "POST", f"/api/v1/tasks/{self.ids['task']}/events/urge",
+            json.dumps({"version": self.version, "message": "请加快进度"}).encode(),
+            {**self.api, "Content-Type": "application/json"},
+        )  # fmt: skip
+        if status != 200:  # a refusal would time as a fast event
+            raise RuntimeError(f"urge answered {status}: {body[:200]!r}")
+        self.version = json.loads(body)["version"]
+
+    def export(self) -> tuple[float, float]:
+        """Seconds of the ledger's export of every task, and its worker's memory growth."""
+        pids = workers(self.server.pid)
         before = rss_mib(pids)
         started = time.perf_counter()
-        status, data = client.request("GET", "/tasks/export.xlsx")
-        figures[f"export s ({ids['tasks']} tasks)"] = time.perf_counter() - started
-        figures["export worker MiB growth"] = rss_mib(pids) - before
-        assert status == 200, f"export answered {status}"
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait()
-        shutil.rmtree(folder, ignore_errors=True)
-    figures["idle tick s"] = idle_tick(database_url)
+        status, _ = self.client.request("GET", "/tasks/export.xlsx")
+        if status != 200:
+            raise RuntimeError(f"export answered {status}")
+        return time.perf_counter() - started, rss_mib(pids) - before
+
+    def stop(self) -> None:
+        self.server.send_signal(signal.SIGTERM)
+        self.server.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+PAGES = ["/", "/items/", "/items/review", "/meetings/{meeting}", "/meetings/", "/tasks/",
+         "/notifications/", "/analytics/matrix", "/analytics/assessment", "/analytics/stalls",
+         "/search?q=%E5%AD%A6%E6%A0%A1", "/admin/history"]  # fmt: skip
+LISTS = ["/api/v1/items?per_page=20", "/api/v1/meetings?per_page=20", "/api/v1/tasks?per_page=20",
+         "/api/v1/notifications?per_page=20", "/api/v1/units", "/api/v1/stats",
+         "/api/v1/meetings.ics"]  # fmt: skip
+
+
+def compare(sites: list[Site]) -> list[dict[str, float]]:
+    """The figures of each of SITES, every timed one in turns between them."""
+    figures = [{} for _ in sites]
+
+    def record(what: str, values) -> None:
+        for mine, value in zip(figures, values, strict=True):
+            mine[what] = value
+
+    record("ping", timed_in_turns([lambda s=s: s.client.request("GET", "/api/v1/ping")
+                                   for s in sites]))  # fmt: skip
+    for path, api in [(p, False) for p in PAGES] + [(p, True) for p in LISTS]:
+        for site in sites:
+            warm(site.client, path.format(**site.ids), site.api if api else None)
+        calls = [lambda s=s, path=path, api=api: s.get(path, api) for s in sites]
+        record(path.replace("{meeting}", "N"), timed_in_turns(calls))
+    record("item GET", timed_in_turns([lambda s=s: s.get("/api/v1/items/{item}", True)
+                                       for s in sites]))  # fmt: skip
+    record("event POST", timed_in_turns([site.urge for site in sites]))
+    for path in FIGURE_PAGES:  # one request right after a change: its worker counts afresh
+        values = []
+        for site in sites:
+            site.urge()
+            values.append(timed(lambda s=site, path=path: s.get(path), 0))
+        record(f"{path} after a change", values)
+    record("worker MiB after pages", [rss_mib(workers(s.server.pid)) for s in sites])
+    exports = [site.export() for site in sites]
+    record("export s", [seconds for seconds, _ in exports])
+    record("export worker MiB growth", [growth for _, growth in exports])
+    record("tasks exported", [site.ids["tasks"] for site in sites])
     return figures
 
 
@@ -257,29 +308,36 @@ def main() -> None:
     large = int(args[1]) if len(args) > 1 else 100000
     chosen = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--db=")), None)
     databases = (chosen or "sqlite,postgresql").split(",")
-    results = {}
     for database in databases:
-        for count in (small, large):
-            print(f"{database}, {count} items", flush=True)
-            if database == "sqlite":
-                url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-            else:
-                url = postgres(f"bench_{count}_{int(time.time())}")
-            results[(database, count)] = measure(url, count)
-            # As soon as measured: a later failure must not lose what was measured.
-            print(json.dumps({"db": database, "items": count, **results[(database, count)]},
+        print(f"{database}: {small} and {large} items", flush=True)
+        sites = []
+        try:
+            for count, port in zip((small, large), PORTS, strict=True):
+                if database == "sqlite":
+                    url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+                else:
+                    url = postgres(f"bench_{count}_{int(time.time())}")
+                sites.append(Site(url, count, port))
+            results = compare(sites)
+        finally:
+            for site in sites:
+                site.stop()
+        for site, figures in zip(sites, results, strict=True):
+            figures["idle tick s"] = idle_tick(site.database_url)
+            print(json.dumps({"db": database, "items": site.count, **figures},
                              ensure_ascii=False), flush=True)  # fmt: skip
-    for database in databases:
-        first, second = results[(database, small)], results[(database, large)]
+        first, second = results
         ping2 = second["ping"]
-        print(
-            f"\n{database}, gunicorn 2 workers: ms per request unless named, {small} vs {large} items"
-        )
+        print(f"\n{database}, gunicorn 2 workers each: ms per request unless named, "
+              f"{small} vs {large} items, timed in turns")  # fmt: skip
         print(f"{'what':<36} {small:>10} {large:>10}  ratio  ping/large")
         for (what, value), value2 in zip(first.items(), second.values(), strict=True):
-            floor = f"{ping2 / value2:9.2f}" if " s" not in what and "MiB" not in what else ""
+            plain = " s" in what or "MiB" in what or what == "tasks exported"
+            floor = "" if plain else f"{ping2 / value2:9.2f}"
             ratio = value2 / value if value else float("nan")
-            print(f"{what[:36]:<36} {value:10.2f} {value2:10.2f}  {ratio:5.2f}  {floor}")
+            print(
+                f"{what[:36]:<36} {value:10.2f} {value2:10.2f}  {ratio:5.2f}  {floor}", flush=True
+            )
 
 
 if __name__ == "__main__":
