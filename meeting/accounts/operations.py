@@ -233,7 +233,8 @@ def _build(model, row, prefix: str = ""):
 
 def attached(user: User) -> User:
     """USER, built from rows with its seats, units and joint meetings, in the session as if a
-    query had loaded them: nothing to write. An instance the session already holds (a test's) keeps its identity and takes these values."""
+    query had loaded them: nothing to write. An instance the session already holds (a test's)
+    keeps its identity and takes these values."""
     for instance in (user, *user.seats, *(s.unit for s in user.seats if s.unit),
                      *(s.charter for s in user.seats if s.charter)):  # fmt: skip
         make_transient_to_detached(instance)
