@@ -133,16 +133,11 @@ def warm(client: Client, path: str, headers=None) -> None:
             thread.join()
 
 
-def timed(call, seconds: float = SECONDS) -> float:
-    """Mean milliseconds of CALL over about SECONDS (after one warm-up call); with SECONDS 0,
-    of one call alone."""
-    if seconds:
-        call()
-    done, start = 0, time.perf_counter()
-    while not done or time.perf_counter() - start < seconds:
-        call()
-        done += 1
-    return 1000 * (time.perf_counter() - start) / done
+def once_ms(call) -> float:
+    """Milliseconds of one CALL."""
+    start = time.perf_counter()
+    call()
+    return 1000 * (time.perf_counter() - start)
 
 
 def timed_in_turns(calls, seconds: float = SECONDS) -> list[float]:
@@ -272,7 +267,7 @@ def compare(sites: list[Site]) -> list[dict[str, float]]:
         values = []
         for site in sites:
             site.urge()
-            values.append(timed(lambda s=site, path=path: s.get(path), 0))
+            values.append(once_ms(lambda s=site, path=path: s.get(path)))
         record(f"{path} after a change", values)
     record("worker MiB after pages", [rss_mib(workers(s.server.pid)) for s in sites])
     exports = [site.export() for site in sites]

@@ -3,6 +3,7 @@
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
 from meeting.api import bp
@@ -35,18 +36,21 @@ SUBMITTED = "the item has a title, background, proposal and duty_refs, given her
            returns={200: resources.Page[resources.ItemSummary]})  # fmt: skip
 def list_items(args: ItemQuery):
     """`?state=` (repeatable or comma-separated), `?unit=`, `?q=`, `?duty=`, `?sort=`."""
-    query = narrow(visible_items(current_user), Item.charter_id, args.joint_meeting)
-    query = filtered(query, args.state, args.unit, args.q, args.sort, args.duty)
-    query = query.options(
+    filters = (args.joint_meeting, args.state, args.unit, args.q, args.duty)
+    query = matching(current_user, *filters, sort=args.sort).options(
         selectinload(Item.unit),
         selectinload(Item.attachments),
         selectinload(Item.tasks).selectinload(Task.responsible_units),
     )
     render = lambda item: item_json(item, current_user, with_history=False)  # noqa: E731
-    count = lambda _query: visible_count(  # noqa: E731
-        current_user, args.joint_meeting, args.state, args.unit, args.q, args.duty
-    )
+    count = lambda _query: visible_count(current_user, *filters)  # noqa: E731
     return paginated(query, render, args, counter=count)
+
+
+def matching(user, joint_meeting, states, unit, text, duty, sort: str = "updated") -> Select:
+    """The items the list gives USER with these filters, in SORT's order."""
+    query = narrow(visible_items(user), Item.charter_id, joint_meeting)
+    return filtered(query, states, unit, text, sort, duty)
 
 
 @remembered
@@ -59,8 +63,7 @@ def visible_count(user, joint_meeting, states, unit, text, duty) -> int:
     the small partial index ix_items_submitted alone; the drafts, a few among them, from
     ix_items_visible. Counted at once, the visibility condition made PostgreSQL read every
     entry of the wider index (100,000 items: ~4x the time of 1,000)."""
-    query = narrow(visible_items(user), Item.charter_id, joint_meeting)
-    query = filtered(query, states, unit, text, "updated", duty)
+    query = matching(user, joint_meeting, states, unit, text, duty)
     submitted = narrow_count(query.where(Item.submitted_at.is_not(None)))
     return submitted + narrow_count(query.where(Item.submitted_at.is_(None)))
 
