@@ -34,7 +34,9 @@ def item_json(item: Item, user: User, with_history: bool = True) -> resources.It
 
 
 def history_json(row) -> resources.HistoryRow:
-    """A row of `history_as_sent` as the API sends it."""
-    return resources.HistoryRow.of(
-        row, from_=row.from_state, to=row.to_state, actor=row.actor_username, unit=row.unit_code
-    )
+    """A row of `history_as_sent` as the API sends it. Unpacked, not read by name: a task urged
+    every day for years sends hundreds of rows, and reading a row's fields by name took half
+    the time."""
+    event, from_state, to_state, actor, role, unit, at, fields = row
+    return resources.HistoryRow(event=event, from_=from_state, to=to_state, actor=actor,
+                                role=role, unit=unit, at=at, fields=fields)  # fmt: skip
