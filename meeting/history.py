@@ -5,7 +5,7 @@ workflow's label in the reader's language), never account names or raw event nam
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import JSON, ForeignKey, Index, String, select
+from sqlalchemy import JSON, ForeignKey, Index, String, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from meeting.accounts.models import User
@@ -79,22 +79,30 @@ def history_as_sent(subject_kind: str, subject_id: int) -> list:
     """SUBJECT's history, oldest first, as plain rows of what the API sends of it (the username
     each row keeps). A record's resource carries its whole history, after every event too:
     loaded as objects, each row cost ~50 µs (a task urged every day for a year: 20 ms). The
-    columns come in the order `items.serialize.history_json` unpacks them."""
-    query = (
-        select(
-            History.event,
-            History.from_state,
-            History.to_state,
-            History.actor_username,
-            History.role,
-            History.unit_code,
-            History.at,
-            History.fields,
-        )  # fmt: skip
-        .where(History.subject_kind == subject_kind, History.subject_id == subject_id)
-        .order_by(History.id)
-    )
-    return list(db.session.execute(query))
+    columns come in the order `items.serialize.history_json` unpacks them.
+
+    One statement built once, run on the session's connection: plain rows need none of the
+    ORM's handling of a statement (~1 of ~1.4 ms for an item's 7 rows), and history is scoped
+    through its subject, which the caller has read."""
+    db.session.flush()  # what this request changed: a connection's statement does not flush
+    parameters = {"kind": subject_kind, "subject": subject_id}
+    return list(db.session.connection().execute(_AS_SENT, parameters))
+
+
+_AS_SENT = (
+    select(
+        History.event,
+        History.from_state,
+        History.to_state,
+        History.actor_username,
+        History.role,
+        History.unit_code,
+        History.at,
+        History.fields,
+    )  # fmt: skip
+    .where(History.subject_kind == bindparam("kind"), History.subject_id == bindparam("subject"))
+    .order_by(History.id)
+)
 
 
 # ---- how a row reads ----

