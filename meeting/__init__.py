@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     from meeting.tasks import views as task_views
     from meeting.workbench import views as workbench_views
 
+    database.before_engine(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(
