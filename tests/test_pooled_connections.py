@@ -65,4 +65,3 @@ def test_a_connection_ended_under_the_pool_is_replaced_before_a_request_uses_it(
         assert connection.connection.dbapi_connection is not dbapi_connection
         if pid is not None:
             assert _backend_pid(connection) != pid
-
