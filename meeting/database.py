@@ -52,18 +52,19 @@ def _check_pooled_connections(engine: Engine) -> None:
         if returned_at is None:
             return  # just connected
         idle = time.monotonic() - returned_at
-        if idle < PING_AFTER_IDLE_SECONDS and not _server_spoke(dbapi_connection):
-            return
         try:
+            if idle < PING_AFTER_IDLE_SECONDS and not _server_spoke(dbapi_connection):
+                return
             engine.dialect.do_ping(dbapi_connection)
         except Exception as error:
-            # The pool drops this connection and checks out another (up to three tries).
+            # The pool drops this connection and connects again.
             raise exc.DisconnectionError(str(error)) from error
 
 
 def _server_spoke(dbapi_connection) -> bool:
     """Whether an idle connection's socket has something to read, or is closed: an idle
-    server only writes to say it is ending the connection."""
+    server only writes to say it is ending the connection. (poll: gunicorn's sync workers,
+    not gevent's patched one.)"""
     if dbapi_connection.closed:
         return True
     poller = select.poll()

@@ -14,6 +14,7 @@ from meeting.history import History
 from meeting.items.attachments import FOLDER as ATTACHMENTS
 from meeting.items.models import Attachment, Item
 from meeting.meetings.models import AgendaEntry, Meeting
+from meeting.opinions.models import OpinionRound
 from meeting.scheduler.reminders import Reminder
 from meeting.tasks.models import ProgressReport, Task
 from meeting.tasks.operations import UPLOAD_FOLDER as REPORT_FILES
@@ -34,6 +35,7 @@ def violations() -> Iterator[str]:
         yield from _history_matches(kind, model)
     yield from _closed_items_have_tasks_done()
     yield from _one_open_meeting_per_item()
+    yield from _opinion_rounds_were_asked()
     yield from _reminder_keys_unique()
     yield from _files_present()
 
@@ -87,6 +89,23 @@ def _one_open_meeting_per_item() -> Iterator[str]:
     )
     for item_id, meetings in db.session.execute(query):
         yield f"item {item_id}: waiting for a decision on {meetings} open meetings"
+
+
+def _opinion_rounds_were_asked() -> Iterator[str]:
+    """Every round of opinions has its item's `ask_opinions` history row: an item's resource
+    reads its rounds only once its history shows one (meeting.items.serialize)."""
+    asked = (
+        select(History.id)
+        .where(
+            History.subject_kind == "item",
+            History.subject_id == OpinionRound.item_id,
+            History.event == "ask_opinions",
+        )
+        .exists()
+    )
+    query = select(OpinionRound.id, OpinionRound.item_id).where(~asked).order_by(OpinionRound.id)
+    for round_id, item_id in db.session.execute(query):
+        yield f"item {item_id}: round of opinions {round_id} without its ask_opinions history row"
 
 
 def _reminder_keys_unique() -> Iterator[str]:

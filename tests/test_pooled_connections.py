@@ -42,10 +42,11 @@ def end_from_outside(app, dbapi_connection, pid) -> None:
             assert ended.scalar() is True
     finally:
         admin.dispose()
-    for _ in range(100):  # the termination reaches the client's socket a moment later
+    for _ in range(250):  # the termination reaches the client's socket a moment later
         if _readable(dbapi_connection):
             return
         time.sleep(0.02)
+    raise AssertionError("the terminated connection's socket never said so")
 
 
 def _readable(dbapi_connection) -> bool:

@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -260,12 +261,21 @@ def test_check_names_each_broken_invariant(app, tmp_path):
                            {"i": closed})  # fmt: skip
         db.session.execute(db.text("UPDATE items SET version = version + 5 WHERE id = :i"),
                            {"i": item.id})  # fmt: skip
+        from meeting.accounts.models import User
+        from meeting.opinions.models import OpinionRound
+
+        office = db.session.scalar(select(User.id).where(User.username == "office"))
+        # A round no one asked for (no `ask_opinions` row): item pages would not show it.
+        db.session.add(OpinionRound(charter_id=item.charter_id, item_id=on_two,
+                                    due_on=date(2026, 12, 31), requested_by_id=office,
+                                    requested_at=datetime(2026, 11, 30)))  # fmt: skip
         db.session.commit()
     broken = runner.invoke(args=["check"])
     assert broken.exit_code == 1
     lines = broken.output.splitlines()
     assert any(f"item {closed}: closed with 1 task(s) not done" in line for line in lines)
     assert any(f"item {closed}: version" in line for line in lines)
+    assert any(f"item {on_two}: round of opinions" in line for line in lines)
     assert any(
         f"item {on_two}: waiting for a decision on 2 open meetings" in line for line in lines
     )
