@@ -53,7 +53,7 @@ def _check_pooled_connections(engine: Engine) -> None:
             return  # just connected
         idle = time.monotonic() - returned_at
         try:
-            if idle < PING_AFTER_IDLE_SECONDS and not _server_spoke(dbapi_connection):
+            if idle < PING_AFTER_IDLE_SECONDS and not server_spoke(dbapi_connection):
                 return
             engine.dialect.do_ping(dbapi_connection)
         except Exception as error:
@@ -61,7 +61,7 @@ def _check_pooled_connections(engine: Engine) -> None:
             raise exc.DisconnectionError(str(error)) from error
 
 
-def _server_spoke(dbapi_connection) -> bool:
+def server_spoke(dbapi_connection) -> bool:
     """Whether an idle connection's socket has something to read, or is closed: an idle
     server only writes to say it is ending the connection. (poll: gunicorn's sync workers,
     not gevent's patched one.)"""

@@ -21,6 +21,7 @@ from meeting.tasks.operations import UPLOAD_FOLDER as REPORT_FILES
 from meeting.uploads import upload_folder
 from workflows import agenda_item
 from workflows import meeting as meeting_workflow
+from workflows import opinions as opinion_workflow
 from workflows import task as task_workflow
 
 # The records whose every change bumps a version and writes one history row.
@@ -99,7 +100,7 @@ def _opinion_rounds_were_asked() -> Iterator[str]:
         .where(
             History.subject_kind == "item",
             History.subject_id == OpinionRound.item_id,
-            History.event == "ask_opinions",
+            History.event == opinion_workflow.ASKED,
         )
         .exists()
     )

@@ -9,9 +9,9 @@ from tests.test_query_counts import counted
 
 # What they came to, counting SQLite's BEGIN: the token with its user and seats, the item with
 # its unit, attachments and tasks, its history (its opinions only once some were asked, which
-# its history tells); for the event, the task with its
-# item and units, its reports, the update, the history row, the liaisons to tell, their
-# notifications, the history read back. More than this is a query come back.
+# its history tells); for the event, the task with its item and units, its reports, the
+# update, the history row, the liaisons to tell, their notifications, the history read back.
+# More than this is a query come back.
 ITEM_GET = 4
 EVENT_POST = 9
 

@@ -3,11 +3,11 @@ database restarted, or an administrator ended the session. On PostgreSQL the ser
 connection (meeting.database checks its socket instead of pinging before every use); on
 SQLite, which has no server, the connection is closed under the pool (SQLAlchemy's ping)."""
 
-import select
 import time
 
 from sqlalchemy import create_engine, text
 
+from meeting.database import server_spoke
 from meeting.extensions import db
 
 
@@ -43,16 +43,10 @@ def end_from_outside(app, dbapi_connection, pid) -> None:
     finally:
         admin.dispose()
     for _ in range(250):  # the termination reaches the client's socket a moment later
-        if _readable(dbapi_connection):
+        if server_spoke(dbapi_connection):
             return
         time.sleep(0.02)
     raise AssertionError("the terminated connection's socket never said so")
-
-
-def _readable(dbapi_connection) -> bool:
-    poller = select.poll()
-    poller.register(dbapi_connection.fileno(), select.POLLIN)
-    return bool(poller.poll(0))
 
 
 def test_a_connection_ended_under_the_pool_is_replaced_before_a_request_uses_it(app, api):

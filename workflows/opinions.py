@@ -52,9 +52,11 @@ ROUND_STATUSES = {
     LAPSED: N_("Due date passed"),
 }
 
-# History rows on the item (they change no state).
+# History rows on the item (they change no state). A round is opened only with an ASKED row,
+# so an item whose history has none has no round to read (meeting.items.serialize).
+ASKED = "ask_opinions"
 RECORD_LABELS = {
-    "ask_opinions": N_("Opinions asked"),
+    ASKED: N_("Opinions asked"),
     "give_opinion": N_("Opinion given"),
     "close_opinions": N_("Opinion round closed"),
 }

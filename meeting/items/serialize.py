@@ -7,6 +7,7 @@ from meeting.items.models import Item
 from meeting.items.operations import available_events
 from meeting.opinions.serialize import opinions_json
 from meeting.tasks.models import Task
+from workflows import opinions as opinion_workflow
 from workflows import task as task_workflow
 
 
@@ -30,9 +31,7 @@ def item_json(item: Item, user: User, with_history: bool = True) -> resources.It
     if not with_history:
         return resources.ItemSummary.of(item, **computed)
     rows = history_as_sent("item", item.id)
-    # A round of opinions is only ever opened with an `ask_opinions` row in the item's
-    # history (meeting.opinions.operations): without one there is no round to read.
-    asked = any(row[0] == "ask_opinions" for row in rows)
+    asked = any(row[0] == opinion_workflow.ASKED for row in rows)  # else no round to read
     history = [history_json(row) for row in rows]
     opinions = opinions_json(item, any_round=asked)
     return resources.Item.of(item, **computed, history=history, opinions=opinions)

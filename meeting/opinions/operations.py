@@ -69,7 +69,7 @@ def ask_opinions(item: Item, user: User, data: dict) -> OpinionRound:
     for unit in units:
         db.session.add(Opinion(round=round_, unit=unit, text=""))
     db.session.flush()
-    record_change(item, "ask_opinions", item.state, user, {
+    record_change(item, workflow.ASKED, item.state, user, {
         "round": round_.id, "units": [unit.code for unit in units],
         "due_on": given.due_on.isoformat(), "note": round_.note,
     })  # fmt: skip
